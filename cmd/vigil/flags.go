@@ -1,0 +1,126 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// newFlagSet returns an empty flag set for the command name whose usage text shows the
+// synopsis (the arguments after the flags), a description, and each flag with its
+// environment variable.
+func newFlagSet(e *env, name, synopsis, description string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: vigil %s [flags] %s\n\n%s\n", name, synopsis, description)
+		fmt.Fprintf(w, "\nFlags may come before or after arguments; each can also be set by the\n"+
+			"environment variable shown (the flag wins):\n\n")
+		fs.VisitAll(func(f *flag.Flag) { printFlag(w, f) })
+	}
+	return fs
+}
+
+// printFlag writes one flag's entry of a usage text: name, value kind, description,
+// default unless it is the zero value, and environment variable.
+func printFlag(w io.Writer, f *flag.Flag) {
+	kind, usage := flag.UnquoteUsage(f)
+	if kind != "" {
+		kind = " " + kind
+	}
+	def := ""
+	if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
+		def = fmt.Sprintf("default %s, ", f.DefValue)
+	}
+	fmt.Fprintf(w, "  --%s%s\n\t%s (%s%s)\n", f.Name, kind, usage, def, envName(f.Name))
+}
+
+// envName is the environment variable that sets the flag name: --max-pixels is
+// VIGIL_MAX_PIXELS.
+func envName(flagName string) string {
+	return "VIGIL_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// parseArgs sets fs's flags from VIGIL_* environment variables, then from args, where flags
+// may come before, between or after positional arguments (the standard flag package stops
+// at the first positional one). Everything after a "--" is positional. It returns the
+// positional arguments in order. On error the reason and usage have been printed.
+func parseArgs(fs *flag.FlagSet, args []string, lookupEnv func(string) (string, bool)) ([]string, error) {
+	if err := applyEnv(fs, lookupEnv); err != nil {
+		fmt.Fprintf(fs.Output(), "vigil %s: %v\nRun \"vigil help %s\" for usage.\n", fs.Name(), err, fs.Name())
+		return nil, err
+	}
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if stoppedAtDashDash(fs, args[:len(args)-len(rest)]) {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// applyEnv sets each flag of fs whose VIGIL_* variable is set and not empty.
+func applyEnv(fs *flag.FlagSet, lookupEnv func(string) (string, bool)) error {
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		v, ok := lookupEnv(envName(f.Name))
+		if !ok || v == "" || err != nil {
+			return
+		}
+		if setErr := fs.Set(f.Name, v); setErr != nil {
+			err = fmt.Errorf("environment %s=%q: %w", envName(f.Name), v, setErr)
+		}
+	})
+	return err
+}
+
+// stoppedAtDashDash reports whether the flag parser, having consumed the arguments in
+// consumed, stopped because of a "--" terminator rather than at a positional argument. A
+// "--" right after a flag that takes a separate value is that flag's value, not a terminator.
+func stoppedAtDashDash(fs *flag.FlagSet, consumed []string) bool {
+	n := len(consumed)
+	if n == 0 || consumed[n-1] != "--" {
+		return false
+	}
+	return n < 2 || !takesSeparateValue(fs, consumed[n-2])
+}
+
+// takesSeparateValue reports whether arg is a non-boolean flag written without "=value",
+// so that the flag parser took the next argument as its value.
+func takesSeparateValue(fs *flag.FlagSet, arg string) bool {
+	name, ok := strings.CutPrefix(arg, "-")
+	if !ok || strings.Contains(name, "=") {
+		return false
+	}
+	f := fs.Lookup(strings.TrimPrefix(name, "-"))
+	if f == nil {
+		return false
+	}
+	b, isBool := f.Value.(interface{ IsBoolFlag() bool })
+	return !isBool || !b.IsBoolFlag()
+}
+
+// usageStatus is the exit status for an error from parseArgs: asking for help is a success.
+func usageStatus(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitUsage
+}
+
+// usageError prints a usage problem of the command that owns fs and returns exitUsage.
+func usageError(fs *flag.FlagSet, format string, args ...any) int {
+	fmt.Fprintf(fs.Output(), "vigil %s: %s\nRun \"vigil help %s\" for usage.\n", fs.Name(), fmt.Sprintf(format, args...), fs.Name())
+	return exitUsage
+}
