@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"image/jpeg"
 	"io"
 	"os"
 	"slices"
@@ -15,7 +17,11 @@ import (
 const benchDescription = `Hash every file under DIR --runs times and print, for the median run by
 images/s: images/s, MB/s, and the median and mean milliseconds per image of
 each stage (read, decode, hash) and in total. Files that fail to hash are
-listed on stderr, left out of the figures, and make the exit status 1.`
+listed on stderr, left out of the figures, and make the exit status 1.
+
+With --stdlib, each run also decodes the same files with Go's image/jpeg
+(reading included, same number of workers), alternating with Vigil's runs,
+and prints the ratio of Vigil's whole hash time to that decode time.`
 
 // benchSample is the measurement of one image hashed.
 type benchSample struct {
@@ -28,7 +34,7 @@ type benchSample struct {
 type benchRun struct {
 	wall    time.Duration
 	samples []benchSample // of the files hashed successfully
-	failed  []error       // for the others, naming the file
+	failed  []error       // for the others, each naming its file
 }
 
 // runBenchHash is "vigil bench hash".
@@ -36,6 +42,7 @@ func runBenchHash(e *env, args []string) int {
 	fs := newFlagSet(e, "bench hash", "DIR", benchDescription)
 	hf := addHashFlags(fs)
 	runs := fs.Int("runs", 3, "make `N` passes over DIR and report the median one")
+	stdlib := fs.Bool("stdlib", false, "also time Go's image/jpeg.Decode on the same files and print the ratio")
 	dirs, err := parseArgs(fs, args, e.lookupEnv)
 	if err != nil {
 		return usageStatus(err)
@@ -54,12 +61,14 @@ func runBenchHash(e *env, args []string) int {
 	}
 
 	files, sizes, listFailed := listFiles(dirs[0])
-	results := make([]benchRun, *runs)
+	results, baseline := make([]benchRun, *runs), make([]benchRun, *runs)
 	for i := range results {
-		results[i] = benchOnce(files, sizes, opt, *hf.workers)
+		results[i] = benchOnce(files, sizes, *hf.workers, hashWith(opt))
+		if *stdlib {
+			baseline[i] = benchOnce(files, sizes, *hf.workers, decodeStdlib)
+		}
 	}
-	slices.SortFunc(results, func(a, b benchRun) int { return int(a.wall - b.wall) })
-	median := results[len(results)/2]
+	median := medianRun(results)
 
 	failed := append(listFailed, median.failed...)
 	for _, err := range failed {
@@ -72,6 +81,13 @@ func runBenchHash(e *env, args []string) int {
 	fmt.Fprintf(e.stdout, "%d images under %s, flavour %s, fast %t, %d workers, median of %d runs\n\n",
 		len(median.samples), dirs[0], *hf.flavour, *hf.fast, *hf.workers, *runs)
 	printBench(e.stdout, median)
+	if *stdlib {
+		base := medianRun(baseline)
+		fmt.Fprintf(e.stdout, "\nimage/jpeg.Decode on the same files: %.1f images/s, median %.3f ms per image\n",
+			float64(len(base.samples))/base.wall.Seconds(), ms(medianTotal(base)))
+		fmt.Fprintf(e.stdout, "vigil hash / image/jpeg.Decode time: %.3f\n", median.wall.Seconds()/base.wall.Seconds())
+		failed = append(failed, base.failed...)
+	}
 	if len(failed) > 0 {
 		return exitFailed
 	}
@@ -98,8 +114,48 @@ func listFiles(dir string) (paths []string, sizes map[string]int64, failed []err
 	return paths, sizes, failed
 }
 
-// benchOnce hashes every file once with the given number of workers.
-func benchOnce(files []string, sizes map[string]int64, opt hasher.Options, workers int) benchRun {
+// medianRun returns the run with the median wall time.
+func medianRun(runs []benchRun) benchRun {
+	runs = slices.Clone(runs)
+	slices.SortFunc(runs, func(a, b benchRun) int { return int(a.wall - b.wall) })
+	return runs[len(runs)/2]
+}
+
+// medianTotal returns the median time per image of a run.
+func medianTotal(r benchRun) time.Duration {
+	d := make([]time.Duration, len(r.samples))
+	for i, s := range r.samples {
+		d[i] = s.total
+	}
+	med, _ := medianMean(d)
+	return med
+}
+
+// hashWith returns the measured work of a Vigil run: hash one file.
+func hashWith(opt hasher.Options) func(path string) (hasher.Timing, error) {
+	return func(path string) (hasher.Timing, error) {
+		res, err := hasher.HashFile(path, opt)
+		if err != nil {
+			return hasher.Timing{}, err // hasher.HashFile's errors name the file
+		}
+		return res.Timing, nil
+	}
+}
+
+// decodeStdlib is the baseline work: read one file and decode it with Go's image/jpeg.
+func decodeStdlib(path string) (hasher.Timing, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return hasher.Timing{}, err
+	}
+	if _, err := jpeg.Decode(bytes.NewReader(data)); err != nil {
+		return hasher.Timing{}, fmt.Errorf("%s: image/jpeg: %w", path, err)
+	}
+	return hasher.Timing{}, nil
+}
+
+// benchOnce runs work on every file once with the given number of workers.
+func benchOnce(files []string, sizes map[string]int64, workers int, work func(path string) (hasher.Timing, error)) benchRun {
 	var r benchRun
 	items := func(yield func(item) bool) {
 		for _, f := range files {
@@ -110,14 +166,14 @@ func benchOnce(files []string, sizes map[string]int64, opt hasher.Options, worke
 	}
 	hash := func(it item) outcome {
 		start := time.Now()
-		res, err := hasher.HashFile(it.path, opt)
-		return outcome{res: res, err: err, elapsed: time.Since(start)}
+		timing, err := work(it.path)
+		return outcome{res: &hasher.Result{Timing: timing}, err: err, elapsed: time.Since(start)}
 	}
 	start := time.Now()
 	// emit never fails, so neither does process.
 	_ = process(items, workers, hash, func(it item, o outcome) error {
 		if o.err != nil {
-			r.failed = append(r.failed, fmt.Errorf("%s: %w", it.path, o.err))
+			r.failed = append(r.failed, o.err)
 			return nil
 		}
 		r.samples = append(r.samples, benchSample{size: sizes[it.path], timing: o.res.Timing, total: o.elapsed})

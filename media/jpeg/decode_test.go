@@ -278,7 +278,7 @@ func TestCorrupt(t *testing.T) {
 		{"two components", patch(base, sof+9, 2), Options{}, "SOF segment length"},
 		{"sampling 5", patch(base, sof+11, 0x51), Options{}, "invalid sampling factors 5x1"},
 		{"too many pixels", base, Options{MaxPixels: 61*45 - 1}, "over the limit of 2744"},
-		{"unknown scan component", patch(base, sos+5, 9), Options{}, "unknown or repeated component id 9"},
+		{"unknown scan component", patch(base, sos+5, 9), Options{}, "unknown or out-of-order component id 9"},
 		{"undefined quant table", patch(base, sof+15, 3), Options{}, "undefined quantization table 3"},
 		{"undefined Huffman table", patch(base, sos+6, 0x33), Options{}, "undefined DC Huffman table 3"},
 		{"invalid Huffman table", patch(base, dht+5, 2, 0, 4), Options{}, "do not form a valid code"},
@@ -351,5 +351,57 @@ func TestQuantLatch(t *testing.T) {
 		if q != 7 {
 			t.Fatalf("Cr quant[%d] = %d, want 7 (the table current at its first scan)", k, q)
 		}
+	}
+}
+
+// TestScanLimit repeats the DC refinement scan of a progressive file up to maxScans scans, which
+// must decode, and then once more, which must fail.
+func TestScanLimit(t *testing.T) {
+	data := readFixture(t, "prog420")
+	r, err := newHeaderReader(data, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refine []byte
+	for {
+		s, err := r.nextScan()
+		if err != nil || s == nil {
+			t.Fatalf("no DC refinement scan (error %v)", err)
+		}
+		r.skipEntropyData(s)
+		if s.ss == 0 && s.ah != 0 {
+			refine = data[s.dataStart-(8+2*len(s.comps)) : r.pos]
+			break
+		}
+	}
+	out := bytes.Clone(data[:len(data)-2])
+	for range maxScans - countScans(t, data) {
+		out = append(out, refine...)
+	}
+	if _, err := Decode(append(bytes.Clone(out), 0xFF, markerEOI), Options{}); err != nil {
+		t.Fatalf("%d scans: %v", maxScans, err)
+	}
+	out = append(out, refine...)
+	_, err = Decode(append(out, 0xFF, markerEOI), Options{})
+	if want := "more than 500 scans"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("%d scans: got error %v, want one containing %q", maxScans+1, err, want)
+	}
+}
+// countScans returns the number of scans in a file.
+func countScans(t *testing.T, data []byte) int {
+	t.Helper()
+	r, err := newHeaderReader(data, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		s, err := r.nextScan()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s == nil {
+			return r.scans
+		}
+		r.skipEntropyData(s)
 	}
 }

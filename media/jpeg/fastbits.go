@@ -2,17 +2,16 @@ package jpeg
 
 import "encoding/binary"
 
-// The fast path keeps its bit reader in four local variables of the scan loop rather than in a
-// struct, so that the compiler holds them in registers:
-//
-//	buf   uint64 the unread bits, most significant first; the bits below nbits are either zero
-//	             or copies of the bits the next load will bring (see fill)
-//	nbits uint   how many bits of buf are valid
-//	pos   int    the next byte of data to load
-//	fake  uint   how many zero bits were appended because a marker or the end of the data was
-//	             reached; once nbits < fake, the decoder has read past its data
-//
-// The helpers below take and return that state by value.
+// bitState is the fast path's bit reader. It is passed and returned by value: a struct of four words
+// that is never addressed stays in registers, which a pointer-based reader would not.
+type bitState struct {
+	buf uint64 // the unread bits, most significant first; bits below n are zero or copies of the next bits
+	n   uint   // how many bits of buf are valid
+	pos int    // the next byte of data to load
+	// fake counts the zero bits appended because a marker or the end of the data was reached;
+	// once n < fake, the decoder has read past its data.
+	fake uint
+}
 
 // noFF reports whether none of the 8 bytes of w is 0xFF (a zero-byte test on ^w).
 func noFF(w uint64) bool {
@@ -21,10 +20,7 @@ func noFF(w uint64) bool {
 }
 
 // word8 returns the 8 bytes at data[pos:] as a big-endian word, and whether they can be loaded
-// into the bit buffer in one go: they exist and none is 0xFF (no stuffing, no marker). The scan
-// loop then ORs in w >> nbits, takes (63-nbits)/8 whole bytes and has nbits|56 valid bits; the
-// partial byte this leaves below nbits is the same byte the next load will OR in again. The loop
-// does this inline, because a call there would make the compiler spill the bit reader's state.
+// into the bit buffer in one go: they exist and none is 0xFF (no stuffing, no marker).
 func word8(data []byte, pos int) (uint64, bool) {
 	if pos+8 > len(data) {
 		return 0, false
@@ -33,34 +29,66 @@ func word8(data []byte, pos int) (uint64, bool) {
 	return w, noFF(w)
 }
 
-// fill tops up buf to at least 56 valid bits, for the loop's rarely taken paths.
-func fill(data []byte, pos int, buf uint64, nbits, fake uint) (int, uint64, uint, uint) {
-	if w, ok := word8(data, pos); ok {
-		return pos + int((63-nbits)>>3), buf | w>>nbits, nbits | 56, fake
+// load8 adds the word w from word8 to the buffer: as many whole bytes as fit, leaving at least
+// 56 valid bits. The partial byte it leaves below n is the same byte the next load brings again.
+func (b bitState) load8(w uint64) bitState {
+	b.buf |= w >> b.n
+	b.pos += int((63 - b.n) >> 3)
+	b.n |= 56
+	return b
+}
+
+// fill tops up the buffer to at least 56 valid bits.
+func (b bitState) fill(data []byte) bitState {
+	if w, ok := word8(data, b.pos); ok {
+		return b.load8(w)
 	}
-	return fillSlow(data, pos, buf, nbits, fake)
+	return b.fillSlow(data)
 }
 
 // fillSlow loads one byte at a time, undoing 0xFF00 stuffing. At a marker or the end of the
 // data it appends zero bits without moving pos, as libjpeg does, and counts them in fake.
-// It stays out of line so that the scan loop remains small.
-//
-//go:noinline
-func fillSlow(data []byte, pos int, buf uint64, nbits, fake uint) (int, uint64, uint, uint) {
-	for nbits <= 56 {
-		var b byte
+func (b bitState) fillSlow(data []byte) bitState {
+	for b.n <= 56 {
+		var c byte
 		switch {
-		case pos < len(data) && data[pos] != 0xFF:
-			b = data[pos]
-			pos++
-		case pos+1 < len(data) && data[pos+1] == 0:
-			b = 0xFF
-			pos += 2
+		case b.pos < len(data) && data[b.pos] != 0xFF:
+			c = data[b.pos]
+			b.pos++
+		case b.pos+1 < len(data) && data[b.pos+1] == 0:
+			c = 0xFF
+			b.pos += 2
 		default:
-			fake += 8
+			b.fake += 8
 		}
-		buf |= uint64(b) << (56 - nbits)
-		nbits += 8
+		b.buf |= uint64(c) << (56 - b.n)
+		b.n += 8
 	}
-	return pos, buf, nbits, fake
+	return b
+}
+
+// overrun reports whether the decoder has consumed bits that are not in the data.
+func (b bitState) overrun() bool { return b.n < b.fake }
+
+// consume drops the next l bits.
+func (b bitState) consume(l uint) bitState {
+	b.buf <<= l
+	b.n -= l
+	return b
+}
+
+// symbol decodes one Huffman symbol. The buffer must hold at least 16 valid bits. ok is false
+// for a bit pattern that is no code of the table.
+func (b bitState) symbol(h *lumaHuff) (_ bitState, sym uint8, ok bool) {
+	if e := h.lookup[b.buf>>(64-lookaheadBits)]; e != 0 {
+		return b.consume(uint(e >> 8)), uint8(e), true
+	}
+	s, l := h.decodeSlow(b.buf)
+	return b.consume(l), s, l != 0
+}
+
+// receive returns the next size bits (0..15) as a signed value (T.81 F.2.2.1).
+func (b bitState) receive(size uint) (bitState, int32) {
+	v := extend(int32(b.buf>>(64-size)), int(size))
+	return b.consume(size), v
 }

@@ -32,16 +32,10 @@ func overrun(data []byte, pos int) error {
 // decodeScan decodes one sequential Huffman scan starting at data[pos], writing component 0's
 // reduced blocks into d.plane and skipping everything else. It returns the offset where the
 // scan's entropy-coded data ends.
-//
-// This is the hot loop of the fast path. The bit reader lives in local variables (see
-// fastbits.go), and the common cases (one table lookup per code, several AC symbols skipped per
-// lookup, 8-byte refills) need no calls, so the compiler can keep the state in registers.
 func (d *lumaDecoder) decodeScan(sc *lumaScan, pos int) (int, error) {
 	data := d.data
-	var buf uint64
-	var nbits, fake uint
+	b := bitState{pos: pos}
 	pred := 0
-	plane := d.plane
 	q0 := int(d.quant[0])
 	limit := d.valueLimit
 	left, rst := sc.restart, 0
@@ -50,148 +44,44 @@ func (d *lumaDecoder) decodeScan(sc *lumaScan, pos int) (int, error) {
 		for mx := range sc.mcusX {
 			if sc.restart > 0 {
 				if left == 0 {
-					var err error
-					if pos, err = skipRestartMarker(data, pos, rst); err != nil {
+					pos, err := skipRestartMarker(data, b.pos, rst)
+					if err != nil {
 						return 0, sc.fail(mx, my, err)
 					}
-					rst = (rst + 1) & 7
-					buf, nbits, fake, pred, left = 0, 0, 0, 0, sc.restart
+					b, pred, left, rst = bitState{pos: pos}, 0, sc.restart, (rst+1)&7
 				}
 				left--
 			}
 			mcuOff := rowOff + mx*sc.stepX
 			for si := range sc.slots {
 				sl := &sc.slots[si]
-				if nbits < 32 {
-					if w, ok := word8(data, pos); ok {
-						buf, pos, nbits = buf|w>>nbits, pos+int((63-nbits)>>3), nbits|56
-					} else {
-						pos, buf, nbits, fake = fillSlow(data, pos, buf, nbits, fake)
-					}
+				if b.n < 32 {
+					b = b.fill(data)
 				}
-				// DC: a size category, then that many bits of difference.
-				h := sl.dc
-				var size, l uint
-				if e := h.lookup[buf>>(64-lookaheadBits)]; e != 0 {
-					size, l = uint(e&0xFF), uint(e>>8)
-				} else {
-					s, n := h.decodeSlow(buf)
-					if n == 0 {
-						return 0, sc.fail(mx, my, errBadHuffmanCode)
-					}
-					size, l = uint(s), n
+				b, size, ok := b.symbol(sl.dc)
+				if !ok {
+					return 0, sc.fail(mx, my, errBadHuffmanCode)
 				}
-				buf <<= l
+				b, diff := b.receive(uint(size))
 				k := 1
-				if sl.luma {
-					pred += int(extend(int32(buf>>(64-size)), int(size)))
-					if limit > 1 {
-						d.blk = [64]int16{0: int16(pred)}
-					}
-				}
-				buf <<= size
-				nbits -= l + size
-
-				// AC values, only for luma blocks at scales that need more than the DC.
-				h = sl.ac
 				if sl.luma && limit > 1 {
-					blk := &d.blk
-					vt := h.value
-					for k < limit {
-						if nbits < 32 {
-							pos, buf, nbits, fake = fill(data, pos, buf, nbits, fake)
-						}
-						if e := vt[buf>>(64-valueBits)]; e&valueLenMask != 0 {
-							n := uint(e & valueLenMask)
-							buf <<= n
-							nbits -= n
-							if e&valueEOB != 0 {
-								k = 64
-								break
-							}
-							if k += int(e >> valueRunShift & 15); k > 63 {
-								return 0, sc.fail(mx, my, errCoefOverflow)
-							}
-							blk[zigzag[k]] = int16(int32(e) >> 16)
-							k++
-							continue
-						}
-						var s uint8
-						var n uint
-						if e := h.lookup[buf>>(64-lookaheadBits)]; e != 0 {
-							s, n = uint8(e), uint(e>>8)
-						} else if s, n = h.decodeSlow(buf); n == 0 {
-							return 0, sc.fail(mx, my, errBadHuffmanCode)
-						}
-						run, size := int(s>>4), uint(s&15)
-						buf <<= n
-						if size == 0 {
-							nbits -= n
-							if run != 15 {
-								k = 64
-								break
-							}
-							k += 16
-							continue
-						}
-						v := extend(int32(buf>>(64-size)), int(size))
-						buf <<= size
-						nbits -= n + size
-						if k += run; k > 63 {
-							return 0, sc.fail(mx, my, errCoefOverflow)
-						}
-						blk[zigzag[k]] = int16(v)
-						k++
+					pred += int(diff)
+					d.blk = [64]int16{0: int16(pred)}
+					var err error
+					if b, k, err = readValues(sl.ac, data, b, limit, &d.blk); err != nil {
+						return 0, sc.fail(mx, my, err)
+					}
+				} else if sl.luma {
+					pred += int(diff)
+				}
+				if k < 64 {
+					var err error
+					if b, err = skipAC(sl.ac, data, b, k); err != nil {
+						return 0, sc.fail(mx, my, err)
 					}
 				}
-
-				// AC skipping: lengths and runs only.
-				skip := h.skip
-				for k < 64 {
-					if nbits < skipBits {
-						if w, ok := word8(data, pos); ok {
-							buf, pos, nbits = buf|w>>nbits, pos+int((63-nbits)>>3), nbits|56
-						} else {
-							pos, buf, nbits, fake = fillSlow(data, pos, buf, nbits, fake)
-						}
-					}
-					e := skip[buf>>(64-skipBits)]
-					if adv := int(e >> skipAdvShift & 0xFF); k+adv < 64 {
-						n := uint(e & skipLenMask)
-						buf <<= n
-						nbits -= n
-						k += adv
-						if e&skipEOB != 0 {
-							break
-						}
-						continue
-					}
-					// One symbol at a time: a long code, or a run that may end the block.
-					if nbits < 32 {
-						pos, buf, nbits, fake = fill(data, pos, buf, nbits, fake)
-					}
-					var s uint8
-					var n uint
-					if e := h.lookup[buf>>(64-lookaheadBits)]; e != 0 {
-						s, n = uint8(e), uint(e>>8)
-					} else if s, n = h.decodeSlow(buf); n == 0 {
-						return 0, sc.fail(mx, my, errBadHuffmanCode)
-					}
-					run, size := int(s>>4), uint(s&15)
-					buf <<= n + size
-					nbits -= n + size
-					if size == 0 {
-						if run != 15 {
-							break
-						}
-					} else if k+run > 63 {
-						return 0, sc.fail(mx, my, errCoefOverflow)
-					}
-					k += run + 1
-				}
-
 				if sl.luma {
-					dst := plane[mcuOff+sl.off:]
+					dst := d.plane[mcuOff+sl.off:]
 					if limit > 1 {
 						d.reduce(dst)
 					} else {
@@ -199,10 +89,107 @@ func (d *lumaDecoder) decodeScan(sc *lumaScan, pos int) (int, error) {
 					}
 				}
 			}
-			if nbits < fake {
-				return 0, sc.fail(mx, my, overrun(data, pos))
+			if b.overrun() {
+				return 0, sc.fail(mx, my, overrun(data, b.pos))
 			}
 		}
 	}
-	return entropyEnd(data, pos), nil
+	return entropyEnd(data, b.pos), nil
+}
+
+// skipAC skips the AC coefficients of a block from zig-zag index k on: mostly by skipRun, and one
+// symbol at a time where the skip table cannot decide.
+func skipAC(h *lumaHuff, data []byte, b bitState, k int) (bitState, error) {
+	for {
+		var done bool
+		if b, k, done = skipRun(h.skip, data, b, k); done {
+			return b, nil
+		}
+		if b.n < 32 {
+			b = b.fill(data)
+		}
+		b, s, ok := b.symbol(h)
+		if !ok {
+			return b, errBadHuffmanCode
+		}
+		run, size := int(s>>4), uint(s&15)
+		b = b.consume(size)
+		switch {
+		case size == 0 && run != 15:
+			return b, nil // end of block
+		case size != 0 && k+run > 63:
+			return b, errCoefOverflow
+		}
+		if k += run + 1; k >= 64 {
+			return b, nil
+		}
+	}
+}
+
+// skipRun is the hot loop of the fast path: it consumes whole runs of AC symbols per skip-table
+// lookup until the block ends (done) or until it needs help: a refill near a 0xFF byte or the
+// end of the data, a code longer than the table, or a step that may reach the end of the block.
+// It makes no calls, so the compiler keeps all its state in registers.
+func skipRun(skip *[1 << skipBits]uint16, data []byte, b bitState, k int) (_ bitState, _ int, done bool) {
+	for {
+		if b.n < skipBits {
+			w, ok := word8(data, b.pos)
+			if !ok {
+				return b, k, false
+			}
+			b = b.load8(w)
+		}
+		e := skip[b.buf>>(64-skipBits)]
+		adv := int(e >> skipAdvShift & 0xFF)
+		if k+adv >= 64 {
+			return b, k, false
+		}
+		b = b.consume(uint(e & skipLenMask))
+		k += adv
+		if e&skipEOB != 0 {
+			return b, k, true
+		}
+	}
+}
+
+// readValues decodes the AC coefficients of a block with zig-zag index below limit into blk,
+// mostly with one value-table lookup each. It returns the index to continue skipping from, 64
+// if the block ended.
+func readValues(h *lumaHuff, data []byte, b bitState, limit int, blk *[64]int16) (bitState, int, error) {
+	vt := h.value
+	for k := 1; k < limit; {
+		if b.n < 32 {
+			b = b.fill(data)
+		}
+		var run int
+		var v int32
+		if e := vt[b.buf>>(64-valueBits)]; e&valueLenMask != 0 {
+			b = b.consume(uint(e & valueLenMask))
+			if e&valueEOB != 0 {
+				return b, 64, nil
+			}
+			run, v = int(e>>valueRunShift&15), int32(e)>>16
+		} else {
+			var s uint8
+			var ok bool
+			if b, s, ok = b.symbol(h); !ok {
+				return b, k, errBadHuffmanCode
+			}
+			run = int(s >> 4)
+			if s&15 == 0 {
+				if run != 15 {
+					return b, 64, nil
+				}
+				k += 16
+				continue
+			}
+			b, v = b.receive(uint(s & 15))
+		}
+		if k += run; k > 63 {
+			return b, k, errCoefOverflow
+		}
+		blk[zigzag[k]] = int16(v)
+		k++
+	}
+	return b, limit, nil
 }

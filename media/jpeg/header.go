@@ -57,6 +57,12 @@ const maxComponents = 4
 // maxScanBlocks is the largest number of blocks one MCU of an interleaved scan may hold (T.81 B.2.3).
 const maxScanBlocks = 10
 
+// maxScans bounds the number of scans in a file. Every scan visits all blocks of its components,
+// so a small file with very many scans (each only an SOS header and an EOB run) could make
+// decoding take arbitrarily long. Encoders use about 10 scans; 500 is the limit libjpeg-turbo's
+// TurboJPEG API applies when asked to limit scans (TJFLAG_LIMITSCANS).
+const maxScans = 500
+
 // segment is one marker segment as found in the file.
 type segment struct {
 	marker byte   // marker code, e.g. markerDQT
@@ -323,6 +329,9 @@ func (r *headerReader) parseSOS(seg segment) (*scanHeader, error) {
 		return nil, fmt.Errorf("jpeg: SOS marker at offset %d before any SOF", seg.start)
 	}
 	r.scans++
+	if r.scans > maxScans {
+		return nil, fmt.Errorf("jpeg: more than %d scans", maxScans)
+	}
 	p := seg.data
 	if len(p) < 1 {
 		return nil, fmt.Errorf("jpeg: empty SOS segment at offset %d", seg.start)
@@ -348,23 +357,23 @@ func (r *headerReader) parseSOS(seg segment) (*scanHeader, error) {
 	return s, nil
 }
 
-// scanComponentIndex finds the frame component a scan's component id refers to. Like libjpeg
-// it takes the first component with that id not already used by this scan, which copes with
-// files that give several components the same id.
-func scanComponentIndex(f *frame, used []scanComponent, id uint8) (int, error) {
-	for ci := range f.comps {
+// scanComponentIndex finds the frame component that the scan's component id refers to, for
+// the scan component at position len(prev). It follows libjpeg exactly: the id matches frame
+// components from index len(prev) on (T.81 requires scan components in frame order), which
+// also copes with files that give several components the same id; a component may not repeat.
+func scanComponentIndex(f *frame, prev []scanComponent, id uint8) (int, error) {
+	for ci := len(prev); ci < len(f.comps); ci++ {
 		if f.comps[ci].id != id {
 			continue
 		}
-		taken := false
-		for _, u := range used {
-			taken = taken || u.comp == ci
+		for _, p := range prev {
+			if p.comp == ci {
+				return 0, fmt.Errorf("jpeg: scan repeats component id %d", id)
+			}
 		}
-		if !taken {
-			return ci, nil
-		}
+		return ci, nil
 	}
-	return 0, fmt.Errorf("jpeg: scan refers to unknown or repeated component id %d", id)
+	return 0, fmt.Errorf("jpeg: scan refers to unknown or out-of-order component id %d", id)
 }
 
 // check validates a scan's parameters against the frame, with libjpeg's rules: progressive scans
