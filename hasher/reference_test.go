@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/vigilproject/vigil/internal/refdata"
@@ -24,32 +23,21 @@ type reference struct {
 func readReferences(t *testing.T) (dir string, refs []reference) {
 	t.Helper()
 	dir = refdata.Dir(t)
-	data, err := os.ReadFile(filepath.Join(dir, "pdq", "expected-hashes.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	col := map[string]int{}
-	for i, name := range strings.Split(lines[0], "\t") {
-		col[name] = i
-	}
-	for n, line := range lines[1:] {
-		f := strings.Split(line, "\t")
-		field := func(name string) string { return f[col[name]] }
+	for n, row := range refdata.ExpectedHashes(t) {
 		var ref reference
 		var errs [4]error
-		ref.path = field("path")
-		ref.cli, errs[0] = pdq.Parse(field("pdq_hash"))
-		ref.full, errs[1] = pdq.Parse(field("pdq_hash_fullres"))
-		ref.cliQuality, errs[2] = strconv.Atoi(field("quality"))
-		ref.fullQuality, errs[3] = strconv.Atoi(field("quality_fullres"))
+		ref.path = row["path"]
+		ref.cli, errs[0] = pdq.Parse(row["pdq_hash"])
+		ref.full, errs[1] = pdq.Parse(row["pdq_hash_fullres"])
+		ref.cliQuality, errs[2] = strconv.Atoi(row["quality"])
+		ref.fullQuality, errs[3] = strconv.Atoi(row["quality_fullres"])
 		for _, err := range errs {
 			if err != nil {
-				t.Fatalf("expected-hashes.tsv line %d: %v", n+2, err)
+				t.Fatalf("expected-hashes.tsv row %d: %v", n+1, err)
 			}
 		}
-		ref.jpeg = field("format") == "JPEG"
-		ref.exact = field("format") == "PNG" || isLosslessWebP(t, filepath.Join(dir, "pdq", "images", ref.path))
+		ref.jpeg = row["format"] == "JPEG"
+		ref.exact = row["format"] == "PNG" || isLosslessWebP(t, filepath.Join(dir, "pdq", "images", ref.path))
 		refs = append(refs, ref)
 	}
 	return dir, refs

@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
+
+	"github.com/vigilproject/vigil/internal/refdata"
 )
 
 // benchW and benchH give a typical upload size (0.79 megapixels).
@@ -95,7 +97,7 @@ func BenchmarkDecodePNM(b *testing.B) {
 // BenchmarkDecodeWebP decodes the reference set's lossy WebP (1600x1004): no Go WebP encoder
 // exists to draw one of this size.
 func BenchmarkDecodeWebP(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join(testdataDir(b), "pdq", "images", "misc-images", "modes", "HSV.webp"))
+	data, err := os.ReadFile(filepath.Join(refdata.Dir(b), "pdq", "images", "misc-images", "modes", "HSV.webp"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vigilproject/vigil/internal/refdata"
 )
 
 // pdqSide is the size the reference PDQ hasher resizes to when either side exceeds it.
@@ -16,7 +18,7 @@ const pdqSide = 512
 // match exactly: PNG, lossy WebP (converted with libwebp's arithmetic) and JPEG (package
 // media/jpeg follows libjpeg-turbo), including the choice of one grey channel.
 func TestReferenceBuffers(t *testing.T) {
-	root := filepath.Join(testdataDir(t), "pdq")
+	root := filepath.Join(refdata.Dir(t), "pdq")
 	imagesDir := filepath.Join(root, "images")
 	var paths []string
 	err := filepath.WalkDir(imagesDir, func(path string, d os.DirEntry, err error) error {
@@ -117,7 +119,7 @@ func compareSamples(got, want []byte) (n, maxDiff int) {
 
 // TestReferenceOrientation reads the EXIF orientation of the reference set's rotated photos.
 func TestReferenceOrientation(t *testing.T) {
-	dir := filepath.Join(testdataDir(t), "pdq", "images", "reg-test-input", "exif-rotn")
+	dir := filepath.Join(refdata.Dir(t), "pdq", "images", "reg-test-input", "exif-rotn")
 	for _, want := range []int{1, 3, 6, 8} {
 		t.Run(fmt.Sprint(want), func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("exif-rotn-%d.jpg", want)))

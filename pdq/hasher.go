@@ -14,7 +14,10 @@ type Hasher struct {
 	sums       []float32
 	inv        reciprocals
 	rows, cols decimation
-	corners    [64 * 64]float32 // the blurred pixels at the sampled positions, compacted
+	// Weights of the reduced path; see HashReduced.
+	rowWeights, colWeights resampling
+	reducedRows            []float32
+	corners                [64 * 64]float32 // the blurred pixels at the sampled positions, compacted
 
 	a64    [64 * 64]float32 // blurred and decimated luma
 	t      [16 * 64]float32 // first DCT stage
@@ -70,6 +73,25 @@ func (h *Hasher) HashAndDihedral(luma []float32, width, height int) (hash Hash, 
 	}
 	dihedral, quality = h.Dihedral(luma, width, height)
 	return dihedral[0], quality, dihedral
+}
+
+// HashReduced hashes a buffer that is a reduced copy of a larger image, such as a JPEG decoded
+// at 1/2, 1/4 or 1/8 scale in the DCT domain: pixel (x, y) is taken to be the mean of the
+// scale x scale square of source pixels it covers, for a source of sourceWidth x sourceHeight.
+// Instead of blurring the small buffer, it applies to it the weights the reference's blur and
+// decimation would give the source pixels (see resampling), so the 64x64 buffer, and thus the
+// hash, comes out close to the full-resolution one. It is not bit-exact: use it for matching,
+// not for hashes that are stored or shared. luma is left unchanged.
+func (h *Hasher) HashReduced(luma []float32, width, height, scale, sourceWidth, sourceHeight int) (Hash, int) {
+	if sourceWidth < minSide || sourceHeight < minSide {
+		return Hash{}, 0
+	}
+	h.rowWeights.plan(sourceHeight, height, scale)
+	h.colWeights.plan(sourceWidth, width, scale)
+	h.resample(luma, width)
+	quality := h.quality()
+	h.dct()
+	return h.bits(orig), quality
 }
 
 // blurAndDecimate applies the Jarosz filter to luma and samples the result down to h.a64. The

@@ -15,28 +15,6 @@ import (
 	"github.com/vigilproject/vigil/internal/refdata"
 )
 
-// referenceRow is one line of testdata/pdq/expected-hashes.tsv.
-type referenceRow map[string]string
-
-func readExpected(t *testing.T, dir string) []referenceRow {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "pdq", "expected-hashes.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	header := strings.Split(lines[0], "\t")
-	var rows []referenceRow
-	for _, line := range lines[1:] {
-		row := referenceRow{}
-		for i, v := range strings.Split(line, "\t") {
-			row[header[i]] = v
-		}
-		rows = append(rows, row)
-	}
-	return rows
-}
-
 // readPNM reads the reference's hashed buffer: P5 (grey) or P6 (RGB), maxval 255.
 func readPNM(t *testing.T, path string) (pix []byte, width, height, channels int) {
 	t.Helper()
@@ -95,7 +73,7 @@ func lumaOf(pix []byte, channels int) []float32 {
 // requires every intermediate and output to be bit-identical.
 func TestReferenceBuffers(t *testing.T) {
 	dir := refdata.Dir(t)
-	for _, row := range readExpected(t, dir) {
+	for _, row := range refdata.ExpectedHashes(t) {
 		name := row["path"]
 		t.Run(name, func(t *testing.T) {
 			base := filepath.Join(dir, "pdq", "buffers", strings.ReplaceAll(name, "/", "__"))

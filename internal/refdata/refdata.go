@@ -5,6 +5,7 @@ package refdata
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -44,4 +45,30 @@ func repoRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// ExpectedHashes reads pdq/expected-hashes.tsv, the reference's outputs for every test image, as
+// one map per row from column name to value. It skips the test when the data is absent.
+func ExpectedHashes(tb testing.TB) []map[string]string {
+	tb.Helper()
+	path := filepath.Join(Dir(tb), "pdq", "expected-hashes.tsv")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	header := strings.Split(lines[0], "\t")
+	rows := make([]map[string]string, 0, len(lines)-1)
+	for n, line := range lines[1:] {
+		fields := strings.Split(line, "\t")
+		if len(fields) != len(header) {
+			tb.Fatalf("%s line %d: %d fields, want %d", path, n+2, len(fields), len(header))
+		}
+		row := make(map[string]string, len(header))
+		for i, name := range header {
+			row[name] = fields[i]
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }

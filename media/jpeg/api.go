@@ -9,10 +9,12 @@ type Image struct {
 	Pix      []byte
 	// EXIF is the payload of the first Exif APP1 segment (a TIFF structure), or nil.
 	EXIF []byte
-	// Scale is how many source pixels one output pixel spans in each direction. DecodeLuma sets
-	// it to 1, 2, 4 or 8 and returns Width = ceil(source width / Scale), likewise Height; 0 (as
-	// Decode leaves it) means full size.
-	Scale int
+	// Scale, SourceWidth and SourceHeight describe a reduced decode (DecodeLuma): each pixel
+	// stands for a Scale x Scale square of the SourceWidth x SourceHeight image the file
+	// declares, so Width = ceil(SourceWidth/Scale) and Height = ceil(SourceHeight/Scale). A
+	// full-size image has Scale 1 and its own size as source size.
+	Scale                     int
+	SourceWidth, SourceHeight int
 }
 
 // Config is what a JPEG's headers declare, read without decoding any pixels.

@@ -103,7 +103,8 @@ func allocateCoefficients(f *frame, maxPixels int64) error {
 	for _, c := range f.comps {
 		blocks += int64(c.blocksW) * int64(c.blocksH)
 	}
-	limit := 8 * (maxPixels + 31*int64(f.width+f.height) + 31*31) // bytes
+	// No image exceeds 65535x65535 pixels; clamping keeps a huge maxPixels from overflowing.
+	limit := 8 * (min(maxPixels, 1<<32) + 31*int64(f.width+f.height) + 31*31) // bytes
 	if need := blocks * 64 * 2; need > limit {
 		return fmt.Errorf("jpeg: coefficient buffers for %dx%d would need %d bytes, over the budget of %d", f.width, f.height, need, limit)
 	}

@@ -3,6 +3,7 @@ package jpeg
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -387,6 +388,7 @@ func TestScanLimit(t *testing.T) {
 		t.Errorf("%d scans: got error %v, want one containing %q", maxScans+1, err, want)
 	}
 }
+
 // countScans returns the number of scans in a file.
 func countScans(t *testing.T, data []byte) int {
 	t.Helper()
@@ -403,5 +405,33 @@ func countScans(t *testing.T, data []byte) int {
 			return r.scans
 		}
 		r.skipEntropyData(s)
+	}
+}
+
+// TestCoefficientBudget checks the coefficient memory bound directly: within the pixel budget it
+// always holds (the SOF check refuses larger images first), so it is exercised with a budget
+// smaller than the image.
+func TestCoefficientBudget(t *testing.T) {
+	tests := []struct {
+		maxPixels int64
+		wantErr   bool
+	}{
+		{1000 * 1000, false},
+		{1 << 62, false},
+		{1000, true},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.maxPixels), func(t *testing.T) {
+			f := &frame{width: 1000, height: 1000, hmax: 1, vmax: 1, mcusX: 125, mcusY: 125,
+				comps: []component{{h: 1, v: 1, blocksW: 125, blocksH: 125}, {h: 1, v: 1, blocksW: 125, blocksH: 125},
+					{h: 1, v: 1, blocksW: 125, blocksH: 125}, {h: 1, v: 1, blocksW: 125, blocksH: 125}}}
+			err := allocateCoefficients(f, tt.maxPixels)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("got error %v, want error %v", err, tt.wantErr)
+			}
+			if err == nil && len(f.comps[3].coef) != 1000*1000 {
+				t.Errorf("component 3 has %d coefficients, want %d", len(f.comps[3].coef), 1000*1000)
+			}
+		})
 	}
 }

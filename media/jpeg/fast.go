@@ -11,8 +11,11 @@ import (
 // skips over everything else in the entropy-coded data (see fasthuff.go and fastscan.go).
 
 // lumaMinSide is the shortest side, in output pixels, that LumaScale keeps. It was chosen by
-// measurement (see TestLumaPDQ): PDQ hashes of images reduced no further than this stay within
-// a few bits of the hashes of the full-resolution decode.
+// measurement on about 230 reductions and crops of the reference photos, encoded at quality 85
+// to 95 and decoded at scales 2, 4 and 8. Hashed with pdq.Hasher.HashReduced, which weights the
+// reduced pixels as PDQ's blur weights the full-size image, images whose reduced shorter side
+// was at least 160 gave hashes on average 0.7 to 1.6 bits and at most 6 bits from those of the
+// full-size decode; between 128 and 160 they were 3.2 bits away on average and up to 8.
 const lumaMinSide = 160
 
 // LumaScale returns the reduction DecodeLuma applies to an image of the given size: the largest
@@ -34,9 +37,16 @@ func LumaSize(width, height int) (w, h int) {
 }
 
 // DecodeLuma decodes the luma (Y) of a JPEG as one 8-bit channel, reduced by LumaScale of its
-// size: Image.Scale says by how much and Image.Width, Height are LumaSize. It is meant for
-// perceptual hashing, several times faster than Decode because it reads only what the reduced
-// luma needs.
+// size: Image.Scale says by how much, Image.SourceWidth and SourceHeight give the size the file
+// declares, and Image.Width, Height are LumaSize of that. It is meant for perceptual hashing and
+// is much faster than Decode (about 1/10 of image/jpeg's time on a 6-megapixel photo) because it
+// reads only what the reduced luma needs. A reduced pixel is the N-point inverse DCT of its
+// block's lowest coefficients; at 1/8 scale that is exactly the block's mean.
+//
+// A perceptual hash of the reduced image is not the hash of the full-size image: PDQ, for
+// instance, sizes its blur to the image, so hashing the reduced image as it is lands 10 to 20
+// bits away. pdq.Hasher.HashReduced weights the reduced pixels as PDQ's filter weights the
+// source pixels they stand for, which gives hashes within a few bits.
 //
 // Baseline and extended Huffman-coded YCbCr and greyscale files take the fast path. Progressive
 // and arithmetic-coded files are entropy-decoded in full by Decode's decoder, and component 0 of
@@ -86,7 +96,7 @@ func decodeLuma(data []byte, opt Options, scaleFor func(width, height int) int) 
 		if err != nil {
 			return nil, err
 		}
-		if _, err := d.decodeScan(sc, s.dataStart); err != nil {
+		if err := d.decodeScan(sc, s.dataStart); err != nil {
 			return nil, err
 		}
 		// Sequential files code each component in one scan: nothing after it concerns us.
@@ -126,7 +136,7 @@ type lumaDecoder struct {
 
 // valueLimits maps a scale to the zig-zag extent of the top-left (8/scale)x(8/scale)
 // coefficients: zig-zag indices 0, 1, 2, 4 for 2x2; up to 24 for 4x4.
-var valueLimits = map[int]int{1: 64, 2: 25, 4: 5, 8: 1}
+var valueLimits = [9]int{1: 64, 2: 25, 4: 5, 8: 1}
 
 func newLumaDecoder(data []byte, f *frame, scale int) *lumaDecoder {
 	c := &f.comps[0]
@@ -152,26 +162,15 @@ func (d *lumaDecoder) prepare(s *scanHeader, t *tables) (*lumaScan, error) {
 	}
 	d.setQuant(&t.quant[c0.tq])
 
-	lumaAC := -1
-	for _, sc := range s.comps {
-		if sc.comp == 0 {
-			lumaAC = int(sc.ac)
-		}
-	}
-	var built [2][4]*lumaHuff
 	table := func(class int, id uint8) (*lumaHuff, error) {
 		if id > 3 || !t.huffDefined[class][id] {
 			return nil, fmt.Errorf("jpeg: scan %d uses undefined %s Huffman table %d", s.index, className(class), id)
 		}
-		if built[class][id] == nil {
-			values := class == 1 && int(id) == lumaAC && d.valueLimit > 1
-			h, err := newLumaHuff(&t.huff[class][id], class == 1, values)
-			if err != nil {
-				return nil, fmt.Errorf("jpeg: scan %d, %s table %d: %w", s.index, className(class), id, err)
-			}
-			built[class][id] = h
+		h, err := cachedLumaHuff(&t.huff[class][id], class == 1)
+		if err != nil {
+			return nil, fmt.Errorf("jpeg: scan %d, %s table %d: %w", s.index, className(class), id, err)
 		}
-		return built[class][id], nil
+		return h, nil
 	}
 
 	sc := &lumaScan{header: s, restart: t.restartInterval}
@@ -240,7 +239,8 @@ func (d *lumaDecoder) image() *Image {
 			dst[x] = src[x*cw/w]
 		}
 	}
-	return &Image{Width: w, Height: h, Channels: 1, Pix: pix, EXIF: f.exif, Scale: d.scale}
+	return &Image{Width: w, Height: h, Channels: 1, Pix: pix, EXIF: f.exif,
+		Scale: d.scale, SourceWidth: f.width, SourceHeight: f.height}
 }
 
 // lumaFromCoefficients is the path for progressive and arithmetic-coded files: the full entropy
@@ -272,6 +272,7 @@ func lumaFromPixels(data []byte, opt Options, scale int) (*Image, error) {
 	if err != nil {
 		return nil, err
 	}
+	img.Scale, img.SourceWidth, img.SourceHeight = 1, img.Width, img.Height
 	if img.Channels == 3 {
 		luma := make([]byte, img.Width*img.Height)
 		for i := range luma {
@@ -280,6 +281,9 @@ func lumaFromPixels(data []byte, opt Options, scale int) (*Image, error) {
 		}
 		img.Pix, img.Channels = luma, 1
 	}
+	if scale == 1 {
+		return img, nil
+	}
 	return boxReduce(img, scale), nil
 }
 
@@ -287,7 +291,8 @@ func lumaFromPixels(data []byte, opt Options, scale int) (*Image, error) {
 // bottom edges) into one pixel.
 func boxReduce(img *Image, scale int) *Image {
 	w, h := ceilDiv(img.Width, scale), ceilDiv(img.Height, scale)
-	out := &Image{Width: w, Height: h, Channels: 1, Pix: make([]byte, w*h), EXIF: img.EXIF, Scale: scale}
+	out := &Image{Width: w, Height: h, Channels: 1, Pix: make([]byte, w*h), EXIF: img.EXIF,
+		Scale: scale, SourceWidth: img.Width, SourceHeight: img.Height}
 	for y := range h {
 		y0, y1 := y*scale, min((y+1)*scale, img.Height)
 		for x := range w {

@@ -1,5 +1,11 @@
 package jpeg
 
+import (
+	"bytes"
+	"sync"
+	"sync/atomic"
+)
+
 // This file builds the Huffman lookup tables of the fast luma path (see fast.go). Besides the
 // usual one-symbol lookup, an AC table gets a "skip" table that consumes whole runs of symbols
 // together with their extra bits, because at reduced scale most coefficients are never needed:
@@ -35,16 +41,50 @@ const (
 )
 
 // lumaHuff is one DHT table prepared for the fast path: the full decoder's one-symbol table
-// (huffman.go) plus, for AC tables, the skip table and optionally the value table.
+// (huffman.go) plus, for AC tables, the skip and value tables.
 type lumaHuff struct {
 	huffTable
 	skip  *[1 << skipBits]uint16
 	value *[1 << valueBits]uint32
 }
 
-// newLumaHuff builds the lookup tables for spec. ac selects the AC interpretation of symbols
-// (run<<4 | size) and builds the skip table; withValues also builds the value table.
-func newLumaHuff(spec *huffmanSpec, ac, withValues bool) (*lumaHuff, error) {
+// lumaHuffCache keeps the tables built for the Huffman specifications seen so far, keyed by class
+// and content, up to lumaHuffCacheSize of them. Most files use the example tables of T.81 Annex K,
+// and building a skip table costs as much as decoding a small image. Cached tables are immutable.
+var lumaHuffCache struct {
+	tables sync.Map // string key -> *lumaHuff
+	count  atomic.Int32
+}
+
+const lumaHuffCacheSize = 64
+
+// cachedLumaHuff returns the fast-path tables for spec, building them if they are not cached. ac
+// selects the AC interpretation of symbols (run<<4 | size) and the skip and value tables.
+func cachedLumaHuff(spec *huffmanSpec, ac bool) (*lumaHuff, error) {
+	key := make([]byte, 0, 1+len(spec.counts)+len(spec.symbols))
+	if ac {
+		key = append(key, 1)
+	} else {
+		key = append(key, 0)
+	}
+	key = append(append(key, spec.counts[:]...), spec.symbols...)
+	if h, ok := lumaHuffCache.tables.Load(string(key)); ok {
+		return h.(*lumaHuff), nil
+	}
+	// The cache outlives the file, so the tables must not refer to its bytes.
+	own := huffmanSpec{counts: spec.counts, symbols: bytes.Clone(spec.symbols)}
+	h, err := newLumaHuff(&own, ac)
+	if err != nil {
+		return nil, err
+	}
+	if lumaHuffCache.count.Add(1) <= lumaHuffCacheSize {
+		lumaHuffCache.tables.Store(string(key), h)
+	}
+	return h, nil
+}
+
+// newLumaHuff builds the lookup tables for spec: for an AC table also the skip and value tables.
+func newLumaHuff(spec *huffmanSpec, ac bool) (*lumaHuff, error) {
 	h := &lumaHuff{}
 	if err := h.build(spec, !ac); err != nil {
 		return nil, err
@@ -56,21 +96,25 @@ func newLumaHuff(spec *huffmanSpec, ac, withValues bool) (*lumaHuff, error) {
 	for p := range h.skip {
 		h.skip[p] = h.skipEntry(uint32(p))
 	}
-	if withValues {
-		h.value = new([1 << valueBits]uint32)
-		for p := range h.value {
-			h.value[p] = h.valueEntry(uint32(p))
-		}
+	h.value = new([1 << valueBits]uint32)
+	for p := range h.value {
+		h.value[p] = h.valueEntry(uint32(p))
 	}
 	return h, nil
 }
 
-// decodeIn decodes the symbol at the top of a width-bit window. It returns the code length, or
-// 0 if no code of at most width bits matches.
+// decodeIn decodes the symbol at the top of a width-bit window (width <= 16), using the one-symbol
+// table where it can. It returns the code length, or 0 if no code fits in the window.
 func (h *lumaHuff) decodeIn(window uint32, width int) (sym uint8, length int) {
-	for l := 1; l <= width; l++ {
-		code := int32(window >> (width - l))
-		if code <= h.maxCode[l] {
+	v := window << (16 - width) // left-aligned in 16 bits, zeros after the window
+	if e := h.lookup[v>>(16-lookaheadBits)]; e != 0 {
+		if l := int(e >> 8); l <= width {
+			return uint8(e), l
+		}
+		return 0, 0
+	}
+	for l := lookaheadBits + 1; l <= width; l++ {
+		if code := int32(v >> (16 - l)); code <= h.maxCode[l] {
 			return h.symbols[code+h.valOffset[l]], l
 		}
 	}
@@ -112,14 +156,16 @@ func (h *lumaHuff) skipEntry(window uint32) uint16 {
 	return uint16(used) | uint16(adv)<<skipAdvShift
 }
 
-// valueEntry decodes one AC symbol and its value if code and extra bits fit in valueBits.
+// valueEntry decodes one AC symbol and its value if code and extra bits fit in valueBits. A run
+// of sixteen zeros (ZRL) gets no entry: it may run past the end of the block, which the one-symbol
+// path handles.
 func (h *lumaHuff) valueEntry(window uint32) uint32 {
 	sym, l := h.decodeIn(window, valueBits)
 	run, size := uint32(sym>>4), int(sym&15)
-	if l == 0 || l+size > valueBits {
+	if l == 0 || l+size > valueBits || sym == 0xF0 {
 		return 0
 	}
-	if size == 0 && run != 15 {
+	if size == 0 {
 		return uint32(l) | valueEOB
 	}
 	extra := int32(window>>(valueBits-l-size)) & (1<<size - 1)

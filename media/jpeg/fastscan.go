@@ -21,21 +21,20 @@ func (sc *lumaScan) fail(mx, my int, err error) error {
 	return scanError(sc.header, my*sc.mcusX+mx, sc.mcusX*sc.mcusY, err)
 }
 
-// overrun names why a scan consumed bits past its data.
-func overrun(data []byte, pos int) error {
+// overrunError names why a scan consumed bits past its data.
+func overrunError(data []byte, pos int) error {
 	if entropyEnd(data, pos) == len(data) {
 		return errTruncatedData
 	}
 	return errEarlyMarker
 }
 
-// decodeScan decodes one sequential Huffman scan starting at data[pos], writing component 0's
-// reduced blocks into d.plane and skipping everything else. It returns the offset where the
-// scan's entropy-coded data ends.
-func (d *lumaDecoder) decodeScan(sc *lumaScan, pos int) (int, error) {
+// decodeScan decodes one sequential Huffman scan whose entropy-coded data starts at data[pos],
+// writing component 0's reduced blocks into d.plane and skipping everything else.
+func (d *lumaDecoder) decodeScan(sc *lumaScan, pos int) error {
 	data := d.data
 	b := bitState{pos: pos}
-	pred := 0
+	pred := 0 // component 0's DC prediction
 	q0 := int(d.quant[0])
 	limit := d.valueLimit
 	left, rst := sc.restart, 0
@@ -44,11 +43,11 @@ func (d *lumaDecoder) decodeScan(sc *lumaScan, pos int) (int, error) {
 		for mx := range sc.mcusX {
 			if sc.restart > 0 {
 				if left == 0 {
-					pos, err := skipRestartMarker(data, b.pos, rst)
+					next, err := skipRestartMarker(data, b.pos, rst)
 					if err != nil {
-						return 0, sc.fail(mx, my, err)
+						return sc.fail(mx, my, err)
 					}
-					b, pred, left, rst = bitState{pos: pos}, 0, sc.restart, (rst+1)&7
+					b, pred, left, rst = bitState{pos: next}, 0, sc.restart, (rst+1)&7
 				}
 				left--
 			}
@@ -56,28 +55,41 @@ func (d *lumaDecoder) decodeScan(sc *lumaScan, pos int) (int, error) {
 			for si := range sc.slots {
 				sl := &sc.slots[si]
 				if b.n < 32 {
-					b = b.fill(data)
-				}
-				b, size, ok := b.symbol(sl.dc)
-				if !ok {
-					return 0, sc.fail(mx, my, errBadHuffmanCode)
-				}
-				b, diff := b.receive(uint(size))
-				k := 1
-				if sl.luma && limit > 1 {
-					pred += int(diff)
-					d.blk = [64]int16{0: int16(pred)}
-					var err error
-					if b, k, err = readValues(sl.ac, data, b, limit, &d.blk); err != nil {
-						return 0, sc.fail(mx, my, err)
+					if w, ok := peek8(data, b.pos); ok && noFF(w) {
+						b = b.load8(w)
+					} else {
+						b = b.fill(data)
 					}
-				} else if sl.luma {
-					pred += int(diff)
 				}
-				if k < 64 {
-					var err error
-					if b, err = skipAC(sl.ac, data, b, k); err != nil {
-						return 0, sc.fail(mx, my, err)
+				// The DC code, looked up here rather than by b.symbol, which is too large to inline.
+				var size uint8
+				if e := sl.dc.lookup[b.buf>>(64-lookaheadBits)]; e != 0 {
+					b, size = b.consume(uint(e>>8)), uint8(e)
+				} else {
+					var ok bool
+					if b, size, ok = b.symbolSlow(sl.dc); !ok {
+						return sc.fail(mx, my, errBadHuffmanCode)
+					}
+				}
+				var diff int32
+				b, diff = b.receive(uint(size))
+				k := 1
+				if sl.luma {
+					pred += int(diff)
+					if limit > 1 {
+						d.blk = [64]int16{0: int16(pred)}
+						var err error
+						if b, k, err = readValues(sl.ac, data, b, limit, &d.blk); err != nil {
+							return sc.fail(mx, my, err)
+						}
+					}
+				}
+				for done := k >= 64; !done; {
+					if b, k, done = skipRun(sl.ac.skip, data, b, k); !done {
+						var err error
+						if b, k, done, err = skipOne(sl.ac, data, b, k); err != nil {
+							return sc.fail(mx, my, err)
+						}
 					}
 				}
 				if sl.luma {
@@ -90,40 +102,35 @@ func (d *lumaDecoder) decodeScan(sc *lumaScan, pos int) (int, error) {
 				}
 			}
 			if b.overrun() {
-				return 0, sc.fail(mx, my, overrun(data, b.pos))
+				return sc.fail(mx, my, overrunError(data, b.pos))
 			}
 		}
 	}
-	return entropyEnd(data, b.pos), nil
+	return nil
 }
 
-// skipAC skips the AC coefficients of a block from zig-zag index k on: mostly by skipRun, and one
-// symbol at a time where the skip table cannot decide.
-func skipAC(h *lumaHuff, data []byte, b bitState, k int) (bitState, error) {
-	for {
-		var done bool
-		if b, k, done = skipRun(h.skip, data, b, k); done {
-			return b, nil
-		}
-		if b.n < 32 {
-			b = b.fill(data)
-		}
-		b, s, ok := b.symbol(h)
-		if !ok {
-			return b, errBadHuffmanCode
-		}
-		run, size := int(s>>4), uint(s&15)
-		b = b.consume(size)
-		switch {
-		case size == 0 && run != 15:
-			return b, nil // end of block
-		case size != 0 && k+run > 63:
-			return b, errCoefOverflow
-		}
-		if k += run + 1; k >= 64 {
-			return b, nil
-		}
+// skipOne skips one AC symbol where skipRun cannot: it refills through 0xFF bytes, decodes codes
+// longer than the skip table and handles runs that may end the block. done reports the end of
+// the block.
+func skipOne(h *lumaHuff, data []byte, b bitState, k int) (_ bitState, _ int, done bool, _ error) {
+	if b.n < 32 {
+		b = b.fill(data)
 	}
+	var s uint8
+	var ok bool
+	if b, s, ok = b.symbol(h); !ok {
+		return b, k, true, errBadHuffmanCode
+	}
+	run, size := int(s>>4), uint(s&15)
+	b = b.consume(size)
+	switch {
+	case size == 0 && run != 15:
+		return b, k, true, nil // end of block
+	case size != 0 && k+run > 63:
+		return b, k, true, errCoefOverflow
+	}
+	k += run + 1
+	return b, k, k >= 64, nil
 }
 
 // skipRun is the hot loop of the fast path: it consumes whole runs of AC symbols per skip-table
@@ -133,8 +140,8 @@ func skipAC(h *lumaHuff, data []byte, b bitState, k int) (bitState, error) {
 func skipRun(skip *[1 << skipBits]uint16, data []byte, b bitState, k int) (_ bitState, _ int, done bool) {
 	for {
 		if b.n < skipBits {
-			w, ok := word8(data, b.pos)
-			if !ok {
+			w, ok := peek8(data, b.pos)
+			if !ok || !noFF(w) {
 				return b, k, false
 			}
 			b = b.load8(w)
@@ -157,9 +164,14 @@ func skipRun(skip *[1 << skipBits]uint16, data []byte, b bitState, k int) (_ bit
 // if the block ended.
 func readValues(h *lumaHuff, data []byte, b bitState, limit int, blk *[64]int16) (bitState, int, error) {
 	vt := h.value
-	for k := 1; k < limit; {
+	k := 1
+	for k < limit {
 		if b.n < 32 {
-			b = b.fill(data)
+			if w, ok := peek8(data, b.pos); ok && noFF(w) {
+				b = b.load8(w)
+			} else {
+				b = b.fill(data)
+			}
 		}
 		var run int
 		var v int32
@@ -191,5 +203,5 @@ func readValues(h *lumaHuff, data []byte, b bitState, limit int, blk *[64]int16)
 		blk[zigzag[k]] = int16(v)
 		k++
 	}
-	return b, limit, nil
+	return b, k, nil
 }

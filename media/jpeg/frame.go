@@ -8,8 +8,8 @@ package jpeg
 // quantized DCT coefficients the entropy decoders fill in.
 type component struct {
 	id    uint8
-	h, v  int   // sampling factors, 1..4
-	tq    uint8 // quantization table selector, 0..3
+	h, v  int        // sampling factors, 1..4
+	tq    uint8      // quantization table selector, 0..3
 	quant [64]uint16 // quantization table latched at this component's first scan, natural order
 
 	// blocksW and blocksH are the numbers of 8x8 blocks stored in coef per row and per column.
@@ -31,8 +31,8 @@ type frame struct {
 	progressive   bool
 	arithmetic    bool
 
-	jfif           bool  // a JFIF APP0 marker was seen
-	adobe          bool  // an Adobe APP14 marker was seen
-	adobeTransform uint8 // its transform flag: 0 none (RGB or CMYK), 1 YCbCr, 2 YCCK
+	jfif           bool   // a JFIF APP0 marker was seen
+	adobe          bool   // an Adobe APP14 marker was seen
+	adobeTransform uint8  // its transform flag: 0 none (RGB or CMYK), 1 YCbCr, 2 YCCK
 	exif           []byte // payload of the first Exif APP1 segment after "Exif\0\0" (a TIFF structure), or nil
 }

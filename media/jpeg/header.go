@@ -50,10 +50,6 @@ const (
 	markerTEM   = 0x01 // temporary private use, parameterless
 )
 
-// maxComponents is the largest number of frame components we decode (CMYK/YCCK). libjpeg accepts
-// up to 10 but can only convert 1, 3 or 4 to pixels.
-const maxComponents = 4
-
 // maxScanBlocks is the largest number of blocks one MCU of an interleaved scan may hold (T.81 B.2.3).
 const maxScanBlocks = 10
 
@@ -127,10 +123,8 @@ type headerReader struct {
 	maxPixels int64
 
 	frame  *frame // nil until the SOF has been read; coefficient buffers are not allocated here
-	sof    byte   // the SOF marker code, valid once frame is set
 	tables tables
-	scans  int  // number of SOS segments read so far
-	eoi    bool // the EOI marker has been read
+	scans  int // number of SOS segments read so far
 
 	// pending collects the colour hints and Exif of APPn segments read before the SOF; parseSOF
 	// moves them into the frame.
@@ -236,7 +230,6 @@ func (r *headerReader) nextScan() (*scanHeader, error) {
 		case m == markerSOS:
 			return r.parseSOS(seg)
 		case m == markerEOI:
-			r.eoi = true
 			return nil, nil
 		case m == markerSOI:
 			return nil, fmt.Errorf("jpeg: duplicate SOI marker at offset %d", seg.start)
@@ -286,7 +279,7 @@ func (r *headerReader) parseSOF(seg segment) error {
 		return fmt.Errorf("jpeg: SOF segment length %d does not match %d components", len(p)+2, n)
 	case precision != 8:
 		return fmt.Errorf("jpeg: unsupported sample precision %d bits (only 8-bit JPEG is supported)", precision)
-	case n != 1 && n != 3 && n != 4:
+	case n != 1 && n != 3 && n != 4: // libjpeg reads up to 10 but converts only these to pixels
 		return fmt.Errorf("jpeg: unsupported number of components %d (want 1, 3 or 4)", n)
 	}
 	if r.maxPixels > 0 && int64(width)*int64(height) > r.maxPixels {
@@ -318,7 +311,7 @@ func (r *headerReader) parseSOF(seg segment) error {
 		c.blocksW = f.mcusX * c.h
 		c.blocksH = f.mcusY * c.v
 	}
-	r.frame, r.sof = f, seg.marker
+	r.frame = f
 	return nil
 }
 

@@ -218,9 +218,7 @@ func (br *bitReader) reset() {
 }
 
 // decodeSequential decodes one block of a sequential scan (T.81 F.2.2) into blk, natural order.
-// pred is the component's DC predictor. It is the hot loop of most decodes, so it keeps the bit
-// buffer in local variables and refills only when fewer bits remain than a code and its value
-// can take (16 + 15).
+// pred is the component's DC predictor.
 func (br *bitReader) decodeSequential(blk []int16, dc, ac *huffTable, pred *int32) error {
 	blk = blk[:64]
 	s, err := br.decode(dc)
@@ -229,8 +227,19 @@ func (br *bitReader) decodeSequential(blk []int16, dc, ac *huffTable, pred *int3
 	}
 	*pred += br.receiveExtend(s)
 	blk[0] = int16(*pred)
+	_, err = br.decodeBand(blk, ac, 1, 63, 0)
+	return err
+}
+
+// decodeBand decodes the AC coefficients k..se (zig-zag order) of a block into blk, scaled by
+// the point transform al (T.81 F.2.2.2, G.1.2.2). It returns the run field of the end-of-band
+// symbol that ended the band, which a progressive scan turns into an EOB run, or -1 if the band
+// ran to se. It is the hot loop of most decodes, so it keeps the bit buffer in local variables
+// and refills only when fewer bits remain than a code and its value can take (16 + 15).
+func (br *bitReader) decodeBand(blk []int16, ac *huffTable, k, se int, al uint) (eobRun int, err error) {
+	blk = blk[:64]
 	acc, n := br.acc, br.n
-	for k := 1; k < 64; k++ {
+	for ; k <= se; k++ {
 		if n < 32 {
 			br.acc, br.n = acc, n
 			br.fill()
@@ -244,7 +253,7 @@ func (br *bitReader) decodeSequential(blk []int16, dc, ac *huffTable, pred *int3
 		} else {
 			sym, l, ok := ac.decodeLong(acc)
 			if !ok {
-				return errBadHuffmanCode
+				return 0, errBadHuffmanCode
 			}
 			rs = sym
 			acc <<= l
@@ -253,14 +262,15 @@ func (br *bitReader) decodeSequential(blk []int16, dc, ac *huffTable, pred *int3
 		r, s := int(rs>>4), uint(rs&15)
 		if s == 0 {
 			if r != 15 {
-				break // end of block
+				br.acc, br.n = acc, n
+				return r, nil
 			}
-			k += 15 // sixteen zeros; overshooting 63 just ends the block, as in libjpeg
+			k += 15 // sixteen zeros; overshooting the band just ends it, as in libjpeg
 			continue
 		}
 		k += r
-		if k > 63 {
-			return errCoefOverflow
+		if k > se {
+			return 0, errCoefOverflow
 		}
 		v := int32(acc >> (64 - s))
 		acc <<= s
@@ -268,8 +278,8 @@ func (br *bitReader) decodeSequential(blk []int16, dc, ac *huffTable, pred *int3
 		if v < 1<<(s-1) {
 			v -= 1<<s - 1
 		}
-		blk[zigzag[k]] = int16(v)
+		blk[zigzag[k]] = int16(v << al)
 	}
 	br.acc, br.n = acc, n
-	return nil
+	return -1, nil
 }

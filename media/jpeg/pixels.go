@@ -17,8 +17,8 @@ func (f *frame) render() (*Image, error) {
 	ups := make([]upsampler, len(f.comps))
 	for i := range f.comps {
 		c := &f.comps[i]
-		if c.h > f.hmax || c.v > f.vmax {
-			return nil, fmt.Errorf("jpeg: render: component %d sampling %dx%d exceeds the frame's maximum %dx%d", i, c.h, c.v, f.hmax, f.vmax)
+		if c.h < 1 || c.v < 1 || c.h > f.hmax || c.v > f.vmax {
+			return nil, fmt.Errorf("jpeg: render: component %d sampling %dx%d is outside 1x1 to the frame's maximum %dx%d", i, c.h, c.v, f.hmax, f.vmax)
 		}
 		if err := srcs[i].init(f, c); err != nil {
 			return nil, fmt.Errorf("jpeg: render: component %d: %w", i, err)

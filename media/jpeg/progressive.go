@@ -64,27 +64,11 @@ func (d *huffProgressive) acFirst(blk []int16) error {
 		d.eobRun--
 		return nil
 	}
-	for k := d.ss; k <= d.se; k++ {
-		rs, err := d.br.decode(d.ac)
-		if err != nil {
-			return err
-		}
-		r, s := int(rs>>4), rs&15
-		if s == 0 {
-			if r == 15 {
-				k += 15 // sixteen zeros; overshooting the band just ends it, as in libjpeg
-				continue
-			}
-			d.eobRun = d.readEOBRun(r) - 1
-			return nil
-		}
-		k += r
-		if k > d.se {
-			return errCoefOverflow
-		}
-		blk[zigzag[k]] = int16(d.br.receiveExtend(s) << d.al)
+	r, err := d.br.decodeBand(blk, d.ac, d.ss, d.se, d.al)
+	if r >= 0 {
+		d.eobRun = d.readEOBRun(r) - 1
 	}
-	return nil
+	return err
 }
 
 // readEOBRun reads the length of an EOB run whose symbol had run field r: 2^r plus r more bits.
