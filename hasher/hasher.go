@@ -8,6 +8,7 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -24,7 +25,7 @@ type Options struct {
 	Flavour pdq.Flavour
 	// Fast decodes JPEGs luma-only at reduced scale. The hash stays within a few bits of the
 	// full-resolution one: good for matching, while hashes that are stored or shared should use
-	// the exact path.
+	// the exact path. It approximates the Full flavour only.
 	Fast bool
 	// Dihedral also computes the hashes of the 8 rotations and reflections.
 	Dihedral bool
@@ -49,6 +50,10 @@ type Result struct {
 	Orientation int
 	Timing      Timing
 }
+
+// ErrFastFlavour is returned when the fast path is asked for a flavour other than pdq.Full: it
+// works from a reduced decode, which the CLI flavour's nearest-neighbour resize cannot use.
+var ErrFastFlavour = errors.New("hasher: the fast path computes the full flavour only")
 
 // Timing is the time spent in each stage, for benchmarks and metrics.
 type Timing struct {
@@ -83,6 +88,9 @@ func HashFile(path string, opt Options) (*Result, error) {
 // Hash reads r to the end and hashes what it read. Input over the byte limit is refused without
 // reading more than one byte past it.
 func Hash(r io.Reader, opt Options) (*Result, error) {
+	if opt.Fast && opt.Flavour != pdq.Full {
+		return nil, ErrFastFlavour
+	}
 	var res Result
 	start := time.Now()
 	data, err := readDigesting(r, opt.Limits, &res)
@@ -147,11 +155,17 @@ func hashPixels(img *media.Image, opt Options, res *Result) {
 	} else {
 		pdq.LumaFromRGB(luma, pix)
 	}
-	if !opt.Dihedral {
-		res.PDQ, res.Quality = s.hasher.Hash(luma, w, h)
-		return
-	}
 	var dihedral [8]pdq.Hash
-	res.PDQ, res.Quality, dihedral = s.hasher.HashAndDihedral(luma, w, h)
-	res.Dihedral = dihedral[:]
+	switch {
+	case img.Scale > 1 && opt.Dihedral:
+		dihedral, res.Quality = s.hasher.DihedralReduced(luma, w, h, img.Scale, img.SourceWidth, img.SourceHeight)
+		res.PDQ, res.Dihedral = dihedral[0], dihedral[:]
+	case img.Scale > 1:
+		res.PDQ, res.Quality = s.hasher.HashReduced(luma, w, h, img.Scale, img.SourceWidth, img.SourceHeight)
+	case opt.Dihedral:
+		res.PDQ, res.Quality, dihedral = s.hasher.HashAndDihedral(luma, w, h)
+		res.Dihedral = dihedral[:]
+	default:
+		res.PDQ, res.Quality = s.hasher.Hash(luma, w, h)
+	}
 }

@@ -29,7 +29,8 @@ func decodeJPEGFast(data []byte, maxPixels int64) (*Image, error) {
 }
 
 func fromJPEG(m *jpeg.Image) *Image {
-	out := &Image{Width: m.Width, Height: m.Height, Channels: m.Channels, Pix: m.Pix}
+	out := &Image{Width: m.Width, Height: m.Height, Channels: m.Channels, Pix: m.Pix,
+		Scale: m.Scale, SourceWidth: m.SourceWidth, SourceHeight: m.SourceHeight}
 	if m.Channels == 3 {
 		out.Channels, out.Pix = greyIfNeutral(m.Pix)
 	}

@@ -72,6 +72,9 @@ type Image struct {
 	// SourceWidth and SourceHeight are the size the file declares. They equal Width and Height
 	// except when DecodeFast decoded a JPEG at reduced scale.
 	SourceWidth, SourceHeight int
+	// Scale is 1, or for a reduced decode the side of the square of source pixels each pixel
+	// stands for (2, 4 or 8).
+	Scale int
 	// Channels is 1 (grey) or 3 (R, G, B). It is 1 whenever every pixel has R==G==B, as
 	// ImageMagick then writes a greymap.
 	Channels int
@@ -191,9 +194,8 @@ func decode(data []byte, lim Limits, fast bool) (*Image, error) {
 		return nil, fmt.Errorf("media: %s: decoded image is empty (%dx%d)", cfg.Format, m.Width, m.Height)
 	}
 	m.Format = cfg.Format
-	m.SourceWidth, m.SourceHeight = m.Width, m.Height
-	if fast && cfg.Format == JPEG {
-		m.SourceWidth, m.SourceHeight = cfg.Width, cfg.Height
+	if m.Scale == 0 {
+		m.Scale, m.SourceWidth, m.SourceHeight = 1, m.Width, m.Height
 	}
 	return m, nil
 }

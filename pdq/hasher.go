@@ -86,12 +86,31 @@ func (h *Hasher) HashReduced(luma []float32, width, height, scale, sourceWidth, 
 	if sourceWidth < minSide || sourceHeight < minSide {
 		return Hash{}, 0
 	}
+	quality := h.reducedDCT(luma, width, height, scale, sourceWidth, sourceHeight)
+	return h.bits(orig), quality
+}
+
+// DihedralReduced is to HashReduced what Dihedral is to Hash.
+func (h *Hasher) DihedralReduced(luma []float32, width, height, scale, sourceWidth, sourceHeight int) ([8]Hash, int) {
+	var out [8]Hash
+	if sourceWidth < minSide || sourceHeight < minSide {
+		return out, 0
+	}
+	quality := h.reducedDCT(luma, width, height, scale, sourceWidth, sourceHeight)
+	for d := range out {
+		out[d] = h.bits(dihedral(d))
+	}
+	return out, quality
+}
+
+// reducedDCT resamples a reduced buffer to h.a64, computes its DCT and returns its quality.
+func (h *Hasher) reducedDCT(luma []float32, width, height, scale, sourceWidth, sourceHeight int) int {
 	h.rowWeights.plan(sourceHeight, height, scale)
 	h.colWeights.plan(sourceWidth, width, scale)
 	h.resample(luma, width)
 	quality := h.quality()
 	h.dct()
-	return h.bits(orig), quality
+	return quality
 }
 
 // blurAndDecimate applies the Jarosz filter to luma and samples the result down to h.a64. The

@@ -61,11 +61,23 @@ func boxCols(dst, src, sums []float32, width, height, w int, to []int, inv []flo
 	}
 	for r := span.lead + span.grow; r < height; r++ {
 		in, gone := row(r), row(r-w)
+		if t := to[out]; t >= 0 {
+			// The common case, fused with emit so each sum is loaded once.
+			k, o := inv[cur], dst[t*width:t*width+width]
+			o, in, gone = o[:len(sums)], in[:len(sums)], gone[:len(sums)]
+			for j, s := range sums {
+				s = float32(s+in[j]) - gone[j]
+				sums[j] = s
+				o[j] = float32(float64(s) * k)
+			}
+			out++
+			continue
+		}
 		for j := range sums {
 			s := sums[j] + in[j]
 			sums[j] = s - gone[j]
 		}
-		emit()
+		out++
 	}
 	for r := height - w; r < height-w+span.shrink; r++ {
 		for j, v := range row(r) {

@@ -42,6 +42,8 @@ func (f *hashFlags) options() (hasher.Options, error) {
 		return hasher.Options{}, fmt.Errorf("--flavour: %w", err)
 	}
 	switch {
+	case *f.fast && flavour != pdq.Full:
+		return hasher.Options{}, fmt.Errorf("--fast: %w", hasher.ErrFastFlavour)
 	case *f.workers < 1:
 		return hasher.Options{}, fmt.Errorf("--workers: must be at least 1, got %d", *f.workers)
 	case *f.maxPixels < 0:
