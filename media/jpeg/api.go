@@ -35,3 +35,11 @@ type Options struct {
 
 // DefaultMaxPixels is the pixel budget used when Options.MaxPixels is zero: 100 megapixels.
 const DefaultMaxPixels = 100_000_000
+
+// maxPixels returns the pixel budget in force.
+func (o Options) maxPixels() int64 {
+	if o.MaxPixels <= 0 {
+		return DefaultMaxPixels
+	}
+	return o.MaxPixels
+}

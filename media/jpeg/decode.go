@@ -22,6 +22,7 @@ func Decode(data []byte, opt Options) (*Image, error) {
 		return nil, err
 	}
 	img.EXIF = f.exif
+	img.Scale, img.SourceWidth, img.SourceHeight = 1, img.Width, img.Height
 	return img, nil
 }
 
@@ -49,10 +50,7 @@ func DecodeConfig(data []byte) (Config, error) {
 // decodeCoefficients parses data and entropy-decodes every scan into the frame's coefficient
 // buffers, latching each component's quantization table at its first scan.
 func decodeCoefficients(data []byte, opt Options) (*frame, error) {
-	maxPixels := opt.MaxPixels
-	if maxPixels <= 0 {
-		maxPixels = DefaultMaxPixels
-	}
+	maxPixels := opt.maxPixels()
 	r, err := newHeaderReader(data, maxPixels)
 	if err != nil {
 		return nil, err

@@ -59,10 +59,7 @@ func DecodeLuma(data []byte, opt Options) (*Image, error) {
 
 // decodeLuma is DecodeLuma with the scale policy as a parameter, so tests can try any scale.
 func decodeLuma(data []byte, opt Options, scaleFor func(width, height int) int) (*Image, error) {
-	maxPixels := opt.MaxPixels
-	if maxPixels <= 0 {
-		maxPixels = DefaultMaxPixels
-	}
+	maxPixels := opt.maxPixels()
 	r, err := newHeaderReader(data, maxPixels)
 	if err != nil {
 		return nil, err
