@@ -30,13 +30,17 @@ func LinearSearch(ids []uint32, codes []Code, radius int, queries ...Code) []Mat
 	var out []Match
 	for i := range min(len(ids), len(codes)) {
 		c := &codes[i]
+		best, bestQuery := radius+1, 0
 		for q := range queries {
 			query := &queries[q]
 			d := bits.OnesCount64(c[0]^query[0]) + bits.OnesCount64(c[1]^query[1]) +
 				bits.OnesCount64(c[2]^query[2]) + bits.OnesCount64(c[3]^query[3])
-			if d <= radius {
-				out = append(out, Match{ID: ids[i], Distance: d, Query: q})
+			if d < best {
+				best, bestQuery = d, q
 			}
+		}
+		if best <= radius {
+			out = append(out, Match{ID: ids[i], Distance: best, Query: bestQuery})
 		}
 	}
 	return sortAndDedupe(out)

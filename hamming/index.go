@@ -44,9 +44,6 @@ type state struct {
 // into a segment of its own.
 const deltaCapacity = 4096
 
-// maxEntries is the most entries a segment holds: positions are uint32.
-const maxEntries = 1<<32 - 1
-
 // New returns an empty index.
 func New() *Index {
 	ix := &Index{}
@@ -151,40 +148,47 @@ func (ix *Index) tombstone(old []replaced, added int) {
 	ix.live.Add(int64(added - len(old)))
 }
 
-// addSegment builds a large batch into a segment of its own. When an id repeats within the
-// batch, its last code wins.
+// segmentCap is the most entries a segment gets: maxSegmentEntries, lowered by tests.
+var segmentCap = maxSegmentEntries
+
+// addSegment builds a large batch into segments of its own, as few as segmentCap allows.
+// When an id repeats within the batch, its last code wins.
 func (ix *Index) addSegment(ids []uint32, codes []Code) error {
-	if len(ids) > maxEntries {
-		return fmt.Errorf("hamming: add: %d codes in one batch, at most %d", len(ids), maxEntries)
-	}
 	order := sortedOrder(ids)
 	n := len(ids)
 	if order != nil {
 		n = len(order)
 	}
-	seg, err := buildSegment(n, func(segIDs []uint32, segCodes []Code) {
-		if order == nil {
-			copy(segIDs, ids)
-			copy(segCodes, codes)
-			return
+	var added []*segment
+	for start := 0; start < n; start += segmentCap {
+		size := min(n-start, segmentCap)
+		seg, err := buildSegment(size, func(segIDs []uint32, segCodes []Code) {
+			if order == nil {
+				copy(segIDs, ids[start:])
+				copy(segCodes, codes[start:])
+				return
+			}
+			for i, j := range order[start : start+size] {
+				segIDs[i], segCodes[i] = ids[j], codes[j]
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("hamming: add: %w", err)
 		}
-		for i, j := range order {
-			segIDs[i], segCodes[i] = ids[j], codes[j]
-		}
-	})
-	if err != nil {
-		return fmt.Errorf("hamming: add: %w", err)
+		added = append(added, seg)
 	}
 	var old []replaced
-	for _, id := range seg.ids {
-		if dead, pos, ok := ix.locate(id); ok {
-			old = append(old, replaced{dead, pos})
-			delete(ix.deltaPos, id)
+	for _, seg := range added {
+		for _, id := range seg.ids {
+			if dead, pos, ok := ix.locate(id); ok {
+				old = append(old, replaced{dead, pos})
+				delete(ix.deltaPos, id)
+			}
 		}
 	}
 	st := ix.state.Load()
-	ix.state.Store(&state{segments: append(slices.Clip(st.segments), seg), delta: st.delta})
-	ix.tombstone(old, len(seg.ids))
+	ix.state.Store(&state{segments: slices.Concat(st.segments, added), delta: st.delta})
+	ix.tombstone(old, n)
 	return nil
 }
 

@@ -268,3 +268,29 @@ func TestPickMerge(t *testing.T) {
 		})
 	}
 }
+
+func TestLargeBatchesSplitAndEmptySegmentsGo(t *testing.T) {
+	defer func(saved int) { segmentCap = saved }(segmentCap)
+	segmentCap = 5000
+	d := makeDataset(12_000, false, 13)
+	ix, m := New(), model{}
+	if err := ix.Add(d.ids, d.codes); err != nil {
+		t.Fatal(err)
+	}
+	m.add(d.ids, d.codes)
+	if got := len(ix.state.Load().segments); got != 3 {
+		t.Errorf("12,000 codes with a cap of 5,000 made %d segments, want 3", got)
+	}
+	rng := rand.New(rand.NewPCG(5, 5))
+	m.check(t, ix, rng)
+	first := d.ids[:5000]
+	ix.Remove(first)
+	m.remove(first)
+	ix.waitMerges()
+	m.check(t, ix, rng)
+	for _, s := range ix.state.Load().segments {
+		if len(s.ids) > segmentCap || s.live() == 0 {
+			t.Errorf("segment of %d entries, %d live, after merging", len(s.ids), s.live())
+		}
+	}
+}

@@ -16,17 +16,22 @@ import (
 //
 // The chunk width trades probes against candidates. Table t probes Σ_{i≤ρ_t} C(w_t, i) keys, and
 // each key holds about n/2^w_t codes. Wide chunks mean few candidates but many probes and big
-// offset arrays (2^w_t entries); narrow ones the reverse. At 10M codes and radius 31, 16 chunks of
-// 16 bits give 272 probes but 41,500 candidates; 12 chunks of 21 and 22 bits give about 2,000
-// probes and 7,300 candidates, which measured five times faster, because every candidate costs a
-// cache miss on its code while most probes cost two cheaper ones. chooseWidths picks the chunk
-// count for each segment's size with the cost model below.
+// arrays of bucket starts (2^w_t entries); narrow ones the reverse. Every candidate costs a cache
+// miss on its code, an empty bucket one miss and a full one two. At 10M codes and radius 31,
+// measured on the reference machine with both cores: 16 chunks of 16 bits probe 272 buckets but
+// verify 41,500 candidates, about 3,000 searches a second; 12 chunks of 21 and 22 bits probe
+// 2,000 buckets and verify 7,300 candidates, about 10,000 a second; 11 chunks of 23 and 24 bits,
+// affordable once the tables are packed (see table.go), probe 2,900 buckets, half of them empty,
+// and verify 2,900 candidates, about 16,000 a second. chooseWidths picks the chunk count for each
+// segment's size with the cost model below, and planRadii the probe radius of each table for
+// each search radius.
 
-// maxChunkWidth bounds a chunk's width so a table's offsets array stays at most 64 MiB.
+// maxChunkWidth bounds a chunk's width so a table's bucket starts take at most 34 MiB packed.
 const maxChunkWidth = 24
 
 // maxPlannedRadius is the largest radius searched through the tables; larger radii scan linearly.
-// At 10M codes the tables still beat a scan at radius 64, the largest radius PDQ users ask for.
+// At 10M codes the tables still edge out a scan at radius 64 (81 searches a second against about
+// 65), and PDQ users seldom ask for more.
 const maxPlannedRadius = 64
 
 // minTableEntries is the smallest segment considered for tables; chooseWidths also declines

@@ -19,6 +19,7 @@ import (
 // codes, briefly needs room for both.
 
 // pickMerge returns the range of segments to merge next, oldest first, or ok false if none.
+// A merge never makes a segment of more than segmentCap entries.
 func pickMerge(segments []*segment) (lo, hi int, ok bool) {
 	for i, s := range segments {
 		if s.dead.count.Load()*4 >= int64(len(s.ids)) && len(s.ids) > 0 {
@@ -30,7 +31,7 @@ func pickMerge(segments []*segment) (lo, hi int, ok bool) {
 		return 0, 0, false
 	}
 	run := segments[lo].live()
-	for lo > 0 && segments[lo-1].live() <= 2*run {
+	for lo > 0 && segments[lo-1].live() <= 2*run && run+segments[lo-1].live() <= segmentCap {
 		lo--
 		run += segments[lo].live()
 	}
@@ -86,13 +87,17 @@ func (ix *Index) mergeLoop(done chan struct{}) {
 // mergeSegments builds one segment of the live entries of sources, in id order. A live id is in
 // one segment only, so merging the sorted sources yields ascending ids without repeats. Removals
 // are read once, up front, so that the count and the copy agree; install carries over the ones
-// that happen meanwhile. It returns the removals it saw, one bitmap per source.
+// that happen meanwhile. It returns the removals it saw, one bitmap per source, and a nil
+// segment if every entry was removed.
 func mergeSegments(sources []*segment) (*segment, [][]uint64, error) {
 	removed := make([][]uint64, len(sources))
 	n := 0
 	for k, s := range sources {
 		removed[k] = s.dead.snapshot()
 		n += len(s.ids) - popcount(removed[k])
+	}
+	if n == 0 {
+		return nil, removed, nil
 	}
 	next := make([]int, len(sources)) // cursor into each source
 	isRemoved := func(k int) bool { return removed[k][next[k]/64]>>(next[k]%64)&1 != 0 }
@@ -120,6 +125,13 @@ func mergeSegments(sources []*segment) (*segment, [][]uint64, error) {
 // of an entry removed earlier may be live again in another source. The caller holds ix.mu; only
 // the merge goroutine removes segments, so the sources are still where pickMerge found them.
 func (ix *Index) install(sources []*segment, removed [][]uint64, merged *segment) {
+	st := ix.state.Load()
+	lo := slices.Index(st.segments, sources[0])
+	rest := st.segments[lo+len(sources):]
+	if merged == nil {
+		ix.state.Store(&state{segments: slices.Concat(st.segments[:lo], rest), delta: st.delta})
+		return
+	}
 	for k, s := range sources {
 		for w, word := range s.dead.snapshot() {
 			for fresh := word &^ removed[k][w]; fresh != 0; fresh &= fresh - 1 {
@@ -130,9 +142,7 @@ func (ix *Index) install(sources []*segment, removed [][]uint64, merged *segment
 			}
 		}
 	}
-	st := ix.state.Load()
-	lo := slices.Index(st.segments, sources[0])
-	segments := slices.Concat(st.segments[:lo], []*segment{merged}, st.segments[lo+len(sources):])
+	segments := slices.Concat(st.segments[:lo], []*segment{merged}, rest)
 	ix.state.Store(&state{segments: segments, delta: st.delta})
 }
 

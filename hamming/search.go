@@ -12,9 +12,9 @@ import (
 // bucket and candidate is a cache miss. Passes let the processor keep many misses in flight where
 // nested loops would wait for each one in turn.
 //
-//  1. gather: for each query code and table, compute the probe keys and read each bucket's bounds
-//     from the offsets array;
-//  2. collect: copy the positions in those buckets into one candidate list;
+//  1. gather: for each query code and table, compute the probe keys and read each bucket's bounds;
+//  2. collect: copy the positions in the non-empty buckets into one candidate list, a batch at a
+//     time, each batch's buckets first touched by a loop that only loads them;
 //  3. verify: read each candidate's code and compute its distance, in batches whose codes are first
 //     touched by a loop that only loads them, so the verification itself hits the cache.
 //
@@ -24,7 +24,10 @@ import (
 // per query code, and checking costs nothing for the non-matching bulk of the candidates.
 //
 // For several query codes (such as the 8 dihedral variants of a photo's hash) the passes run over
-// all of them at once, so their misses overlap too; matches are then merged to one per id.
+// all of them at once, so their misses overlap too; matches are then merged to one per id. Each
+// candidate is compared only with the query code whose probe found it: the variants of a hash
+// usually share few chunk values, so a candidate found for one variant is seldom a candidate
+// for another, and comparing it with all eight would only lengthen the loop.
 
 // touchBatch is how many candidates' codes are loaded ahead of their verification: enough to keep
 // the processor's miss buffers full, few enough that the codes stay in the L1 cache.
@@ -120,9 +123,47 @@ func (t *table) spans(dst []span, key uint32, masks []uint32) {
 }
 
 // collect copies the positions in the gathered buckets into the candidate list and turns ends
-// into candidate indexes. It drops empty buckets first, then touches each remaining bucket so
-// that the copies hit the cache.
+// into candidate indexes. It drops empty buckets first, then, a batch of buckets at a time, loads
+// each bucket's first line so that the misses overlap, and decodes the positions.
 func (s *Searcher) collect(p *plan) {
+	total := s.dropEmpty()
+	spans := s.spans
+	// Most buckets hold one to three positions. Decoding four whatever the count, from two
+	// 8-byte loads, and looping only for longer buckets, spares a mispredicted branch per bucket.
+	// The positions array's padding makes the loads safe at its end.
+	cands := slices.Grow(s.cands[:0], total+4)[:total+4]
+	n, first := 0, 0
+	var touched byte
+	for g, end := range s.ends {
+		t := p.probes[g%len(p.probes)].table
+		pos := t.pos
+		for group := spans[first:end]; len(group) > 0; {
+			batch := group[:min(len(group), touchBatch)]
+			group = group[len(batch):]
+			for _, sp := range batch {
+				touched += pos[posBytes*sp.lo]
+			}
+			for _, sp := range batch {
+				b := pos[posBytes*sp.lo:][:14]
+				low, high := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[6:])
+				c := cands[n:][:4]
+				c[0], c[1] = uint32(low)&posMask, uint32(low>>24)&posMask
+				c[2], c[3] = uint32(high)&posMask, uint32(high>>24)&posMask
+				for i := sp.lo + 4; i < sp.hi; i++ {
+					cands[n+int(i-sp.lo)] = t.position(i)
+				}
+				n += int(sp.hi - sp.lo)
+			}
+		}
+		s.ends[g], first = n, end
+	}
+	s.sink += uint64(touched)
+	s.cands = cands[:total]
+}
+
+// dropEmpty removes the empty buckets from the spans, adjusting ends, and returns the number of
+// positions in the others.
+func (s *Searcher) dropEmpty() int {
 	spans := s.spans
 	n, first, total := 0, 0, 0
 	for g, end := range s.ends {
@@ -135,40 +176,7 @@ func (s *Searcher) collect(p *plan) {
 		}
 		s.ends[g], first = n, end
 	}
-	first = 0
-	var touched byte
-	if tmpVariant == 0 {
-		for g, end := range s.ends {
-			pos := p.probes[g%len(p.probes)].table.pos
-			for _, sp := range spans[first:end] {
-				touched += pos[posBytes*sp.lo]
-			}
-			first = end
-		}
-	}
-	s.sink += uint64(touched)
-	// Most buckets hold one to three positions. Decoding four whatever the count, from two
-	// 8-byte loads, and looping only for longer buckets, spares a mispredicted branch per bucket.
-	// The positions array's padding makes the loads safe at its end.
-	cands := slices.Grow(s.cands[:0], total+4)[:total+4]
-	n, first = 0, 0
-	for g, end := range s.ends {
-		t := p.probes[g%len(p.probes)].table
-		pos := t.pos
-		for _, sp := range spans[first:end] {
-			b := pos[posBytes*sp.lo:][:14]
-			low, high := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[6:])
-			c := cands[n:][:4]
-			c[0], c[1] = uint32(low)&posMask, uint32(low>>24)&posMask
-			c[2], c[3] = uint32(high)&posMask, uint32(high>>24)&posMask
-			for i := sp.lo + 4; i < sp.hi; i++ {
-				cands[n+int(i-sp.lo)] = t.position(i)
-			}
-			n += int(sp.hi - sp.lo)
-		}
-		s.ends[g], first = n, end
-	}
-	s.cands = cands[:total]
+	return total
 }
 
 // verify checks every candidate against the query code that found it, a batch at a time: one
@@ -219,16 +227,18 @@ func (s *Searcher) scan(dst []Match, seg *segment, radius int) []Match {
 	queries := s.queries
 	for pos := range seg.codes {
 		c := &seg.codes[pos]
+		best, bestQuery := radius+1, 0
 		for qi := range queries {
 			q := &queries[qi]
 			d := bits.OnesCount64(c[0]^q[0]) + bits.OnesCount64(c[1]^q[1]) +
 				bits.OnesCount64(c[2]^q[2]) + bits.OnesCount64(c[3]^q[3])
-			if d <= radius && !seg.dead.has(uint32(pos)) {
-				dst = append(dst, Match{ID: seg.ids[pos], Distance: d, Query: qi})
+			if d < best {
+				best, bestQuery = d, qi
 			}
+		}
+		if best <= radius && !seg.dead.has(uint32(pos)) {
+			dst = append(dst, Match{ID: seg.ids[pos], Distance: best, Query: bestQuery})
 		}
 	}
 	return dst
 }
-
-var tmpVariant int

@@ -45,6 +45,7 @@ type tombstones struct {
 	count atomic.Int64
 }
 
+// newTombstones returns tombstones for n positions, none set.
 func newTombstones(n int) *tombstones {
 	return &tombstones{words: make([]uint64, (n+63)/64)}
 }

@@ -11,7 +11,11 @@ func TestTmpBench(t *testing.T) {
 	if n == 0 {
 		t.Skip()
 	}
-	if err := Bench(n, 31, os.Getenv("BENCH_D") != "", os.Getenv("BENCH_C") != "", os.Stdout); err != nil {
+	r := 31
+	if v := os.Getenv("BENCH_R"); v != "" {
+		r, _ = strconv.Atoi(v)
+	}
+	if err := Bench(n, r, os.Getenv("BENCH_D") != "", os.Getenv("BENCH_C") != "", os.Stdout); err != nil {
 		t.Fatal(err)
 	}
 }

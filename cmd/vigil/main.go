@@ -54,7 +54,16 @@ type command struct {
 func commandTable() []command {
 	return []command{
 		{"hash", "hash image files: PDQ, MD5, SHA-1, SHA-256", runHash},
+		{"scan", "hash files and match them against the banks", runScan},
+		{"match", "match hashes against the banks", runMatch},
+		{"bank create", "create a bank", runBankCreate},
+		{"bank list", "list the banks", runBankList},
+		{"bank import", "import hash-list files into a bank", runBankImport},
+		{"bank export", "write a bank's entries as a hash list", runBankExport},
+		{"bank add", "add one hash to a bank", runBankAdd},
+		{"bank rm", "delete a bank", runBankRm},
 		{"bench hash", "measure hashing speed over a directory of images", runBenchHash},
+		{"bench match", "measure the matching index on synthetic hashes", runBenchMatch},
 		{"version", "print the version", runVersion},
 		{"help", "list commands, or show one command's flags", runHelp},
 	}
