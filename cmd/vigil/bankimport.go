@@ -100,9 +100,9 @@ type importer struct {
 func (imp *importer) importEach(files []string) int {
 	status := exitOK
 	for _, f := range files {
-		records, err := imp.read(f)
+		entries, err := imp.read(f)
 		if err == nil {
-			err = imp.store(f, records)
+			err = imp.store(f, entries)
 		}
 		if err != nil {
 			failf(imp.fs, "%v", err)
@@ -116,19 +116,19 @@ func (imp *importer) importEach(files []string) int {
 
 // importStrict reads every file first and imports them only if none has a bad line.
 func (imp *importer) importStrict(files []string) int {
-	all := make([][]hashlist.Record, len(files))
+	all := make([][]match.Entry, len(files))
 	for i, f := range files {
-		records, err := imp.read(f)
+		entries, err := imp.read(f)
 		if err != nil {
 			return failf(imp.fs, "%v; nothing imported", err)
 		}
-		all[i] = records
+		all[i] = entries
 	}
 	if imp.bad > 0 {
 		return failf(imp.fs, "%d bad lines; nothing imported (--strict)", imp.bad)
 	}
-	for i, records := range all {
-		if err := imp.store(files[i], records); err != nil {
+	for i, entries := range all {
+		if err := imp.store(files[i], entries); err != nil {
 			return failf(imp.fs, "%v; the files before it were imported", err)
 		}
 	}
@@ -137,8 +137,8 @@ func (imp *importer) importStrict(files []string) int {
 }
 
 // read reads the hash-list file at path ("-" for stdin), reports its bad lines and counts
-// them, and returns its good records. Its errors name the file.
-func (imp *importer) read(path string) ([]hashlist.Record, error) {
+// them, and returns its good records as entries of the bank. Its errors name the file.
+func (imp *importer) read(path string) ([]match.Entry, error) {
 	r, size, closeFile, err := openInput(imp.e.stdin, path)
 	if err != nil {
 		return nil, err
@@ -151,29 +151,53 @@ func (imp *importer) read(path string) ([]hashlist.Record, error) {
 	}
 	opt := imp.opt
 	opt.Name = path
-	records, bad, err := hashlist.Read(r, opt)
+	entries, err := imp.readEntries(r, opt, bar)
 	if bar != nil {
 		bar.finish()
 	}
-	for _, le := range bad {
-		fmt.Fprintln(imp.e.stderr, le.Error())
-	}
-	imp.bad += len(bad)
-	return records, err
+	return entries, err
 }
 
-// store adds the records of file to the bank in one atomic step and counts what was new.
-func (imp *importer) store(file string, records []hashlist.Record) error {
-	entries := make([]match.Entry, len(records))
-	for i, r := range records {
-		entries[i] = match.Entry{Bank: imp.bank, Signal: r.Signal, SupplierID: r.ID, Category: r.Category, Note: r.Note}
+// readEntries reads records one by one, reporting bad lines as they come (above the bar when
+// there is one) rather than collecting them, and turns the good ones into entries: holding
+// only entries keeps the memory of a large import down. Repeated signals are left for the
+// store to skip.
+func (imp *importer) readEntries(r io.Reader, opt hashlist.ReadOptions, bar *byteProgress) ([]match.Entry, error) {
+	rd, err := hashlist.NewReader(r, opt)
+	if err != nil {
+		return nil, err
 	}
+	var entries []match.Entry
+	for {
+		rec, err := rd.Next()
+		var bad *hashlist.LineError
+		switch {
+		case errors.Is(err, io.EOF):
+			return entries, nil
+		case errors.As(err, &bad):
+			imp.bad++
+			if bar != nil {
+				bar.printAbove(bad.Error())
+			} else {
+				fmt.Fprintln(imp.e.stderr, bad.Error())
+			}
+		case err != nil:
+			return nil, err
+		default:
+			entries = append(entries, match.Entry{Bank: imp.bank, Signal: rec.Signal, SupplierID: rec.ID, Category: rec.Category, Note: rec.Note})
+		}
+	}
+}
+
+// store adds the entries read from file to the bank in one atomic step and counts what was
+// new.
+func (imp *importer) store(file string, entries []match.Entry) error {
 	added, err := imp.st.AddEntries(context.Background(), imp.bank, entries)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", file, err)
 	}
 	imp.added += added
-	imp.present += len(records) - added
+	imp.present += len(entries) - added
 	return nil
 }
 

@@ -37,6 +37,13 @@ func (p *byteProgress) Read(b []byte) (int, error) {
 	return n, err
 }
 
+// printAbove writes line above the bar: it clears the bar's line, writes line there, and
+// draws the bar again below it.
+func (p *byteProgress) printAbove(line string) {
+	fmt.Fprintf(p.w, "\r\x1b[K%s\n", line)
+	p.draw()
+}
+
 // finish draws the final state and ends the line.
 func (p *byteProgress) finish() {
 	p.draw()
