@@ -2,6 +2,7 @@ package hamming
 
 import (
 	"fmt"
+	"math"
 	"sync"
 	"sync/atomic"
 )
@@ -93,7 +94,7 @@ func (a *arena) free() {
 
 // maxAllocBytes bounds one allocation, so that a corrupt snapshot header cannot ask for an
 // absurd amount of memory.
-const maxAllocBytes = 1 << 40
+const maxAllocBytes = min(1<<40, math.MaxInt)
 
 // bytes returns n zeroed bytes.
 func (a *arena) bytes(n int) ([]byte, error) {

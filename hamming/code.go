@@ -27,6 +27,7 @@ type Match struct {
 // slow, obviously correct reference that tests and benchmarks hold the Index to. Ids are expected to
 // be distinct: a repeated id is reported once, with the smallest distance over its codes.
 func LinearSearch(ids []uint32, codes []Code, radius int, queries ...Code) []Match {
+	radius = min(radius, 256)
 	var out []Match
 	for i := range min(len(ids), len(codes)) {
 		c := &codes[i]

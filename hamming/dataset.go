@@ -28,7 +28,7 @@ func makeDataset(n int, clustered bool, seed uint64) *dataset {
 	rng := rand.New(rand.NewPCG(seed, uint64(n)))
 	d := &dataset{ids: make([]uint32, n), codes: make([]Code, n)}
 	if clustered {
-		d.centers = make([]Code, min(clusterCount, max(n/10, 1)))
+		d.centers = make([]Code, clustersFor(n))
 		for i := range d.centers {
 			d.centers[i] = randomCode(rng)
 		}
@@ -47,6 +47,12 @@ func makeDataset(n int, clustered bool, seed uint64) *dataset {
 		d.planted[i] = uint32(target)
 	}
 	return d
+}
+
+// clustersFor is the number of clusters of a clustered set of n codes: clusterCount, or fewer
+// for small sets so that clusters keep at least 10 codes.
+func clustersFor(n int) int {
+	return min(clusterCount, max(n/10, 1))
 }
 
 // randomCode returns a uniformly random code, or for a clustered set a code within spread bits

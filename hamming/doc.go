@@ -26,8 +26,10 @@
 //
 // # Figures
 //
-// On the reference machine (2-core AMD EPYC VM), at 10M uniformly random codes and radius 31:
-// about 15,000 single-code searches per second on both cores, 1,900 per second with 8 codes per
-// search, about 910 MiB resident, a build in 4 to 5 seconds and a snapshot load under a second.
-// `vigil bench match` reproduces these through Bench.
+// On the reference machine (2-core AMD EPYC VM), at 10M uniformly random codes and radius 31,
+// with both cores: about 16,000 single-code searches per second and 2,000 with 8 codes per
+// search, 910 MiB resident, a build in about 5 seconds and a snapshot load in about 0.3. Adding
+// 10,000 codes while searching takes milliseconds and costs searches a few per cent. The machine
+// is shared and its speed varies by up to a factor of two from one run to the next. `vigil bench
+// match` reproduces these figures through Bench.
 package hamming

@@ -2,6 +2,7 @@ package hamming
 
 import (
 	"maps"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -159,6 +160,7 @@ func TestSearchEdgeCases(t *testing.T) {
 		{"no queries", 31, nil, 0},
 		{"radius 256 matches all", 256, []Code{{}}, len(d.ids)},
 		{"radius beyond 256", 1000, []Code{{}}, len(d.ids)},
+		{"largest radius", math.MaxInt, []Code{{}, {1}}, len(d.ids)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

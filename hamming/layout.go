@@ -3,6 +3,7 @@ package hamming
 import (
 	"math"
 	"math/bits"
+	"slices"
 	"sync"
 )
 
@@ -115,7 +116,7 @@ func chooseWidths(n int) []uint8 {
 		if widths[0] > maxChunkWidth || starts > minStartBytes && (32+4+posBytes*m)*n+starts > maxBytesPerCode*n {
 			continue
 		}
-		if cost := planRadii(widths, n, pdqRadius).cost; cost < bestCost {
+		if cost := planRadii(widths, n, pdqRadius)[pdqRadius].cost; cost < bestCost {
 			best, bestCost = widths, cost
 		}
 	}
@@ -142,29 +143,35 @@ type radiusPlan struct {
 	cost  float64
 }
 
-// planRadii assigns probe radii for searching n codes at radius r, greedily raising the radius of
-// whichever table adds the least cost until Σ(ρ_t+1) > r. The cost of a table grows faster than
-// linearly in its radius, so the greedy choice is the cheapest assignment under the cost model.
-func planRadii(widths []uint8, n, r int) radiusPlan {
-	p := radiusPlan{radii: make([]int8, len(widths))}
-	for t := range p.radii {
-		p.radii[t] = -1
+// planRadii assigns probe radii for searching n codes at every radius 0..maxRadius, greedily
+// raising the radius of whichever table adds the least cost until Σ(ρ_t+1) > r. The cost of a
+// table grows faster than linearly in its radius, so the greedy choice is the cheapest assignment
+// under the cost model, and the plan for radius r+1 is the plan for r with one more step.
+func planRadii(widths []uint8, n, maxRadius int) []radiusPlan {
+	perProbe := make([]float64, len(widths))
+	radii := make([]int8, len(widths))
+	for t, w := range widths {
+		perProbe[t] = probeCost(n, int(w))
+		radii[t] = -1
 	}
-	for range r + 1 {
+	plans := make([]radiusPlan, maxRadius+1)
+	cost := 0.0
+	for r := range plans {
 		best, bestCost := -1, math.Inf(1)
 		for t, w := range widths {
-			next := int(p.radii[t]) + 1
+			next := int(radii[t]) + 1
 			if next > int(w) {
 				continue
 			}
-			if c := binomial(int(w), next) * probeCost(n, int(w)); c < bestCost {
+			if c := binomial(int(w), next) * perProbe[t]; c < bestCost {
 				best, bestCost = t, c
 			}
 		}
-		p.radii[best]++
-		p.cost += bestCost
+		radii[best]++
+		cost += bestCost
+		plans[r] = radiusPlan{radii: slices.Clone(radii), cost: cost}
 	}
-	return p
+	return plans
 }
 
 // probeCost estimates probing one bucket of a table with chunks of the given width over n codes.

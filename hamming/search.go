@@ -62,6 +62,7 @@ func (s *Searcher) Search(dst []Match, radius int, queries ...Code) []Match {
 	if radius < 0 || len(queries) == 0 {
 		return dst
 	}
+	radius = min(radius, 256)
 	s.queries = append(s.queries[:0], queries...)
 	st := s.ix.state.Load()
 	start := len(dst)
@@ -224,6 +225,9 @@ func (s *Searcher) owns(p *plan, qi, pi int, c *Code) bool {
 
 // scan compares every entry of a segment with every query code.
 func (s *Searcher) scan(dst []Match, seg *segment, radius int) []Match {
+	if len(s.queries) == 1 {
+		return scanOne(dst, seg, radius, &s.queries[0])
+	}
 	queries := s.queries
 	for pos := range seg.codes {
 		c := &seg.codes[pos]
@@ -238,6 +242,20 @@ func (s *Searcher) scan(dst []Match, seg *segment, radius int) []Match {
 		}
 		if best <= radius && !seg.dead.has(uint32(pos)) {
 			dst = append(dst, Match{ID: seg.ids[pos], Distance: best, Query: bestQuery})
+		}
+	}
+	return dst
+}
+
+// scanOne is scan for a single query code, which is most searches and worth a simpler loop.
+func scanOne(dst []Match, seg *segment, radius int, q *Code) []Match {
+	q0, q1, q2, q3 := q[0], q[1], q[2], q[3]
+	for pos := range seg.codes {
+		c := &seg.codes[pos]
+		d := bits.OnesCount64(c[0]^q0) + bits.OnesCount64(c[1]^q1) +
+			bits.OnesCount64(c[2]^q2) + bits.OnesCount64(c[3]^q3)
+		if d <= radius && !seg.dead.has(uint32(pos)) {
+			dst = append(dst, Match{ID: seg.ids[pos], Distance: d})
 		}
 	}
 	return dst

@@ -163,8 +163,7 @@ func (s *segment) initPlans() {
 	}
 	n, widths := len(s.ids), s.widths()
 	s.plans = make([]plan, maxPlannedRadius+1)
-	for r := range s.plans {
-		rp := planRadii(widths, n, r)
+	for r, rp := range planRadii(widths, n, maxPlannedRadius) {
 		s.plans[r].cost = rp.cost
 		if rp.cost >= scanCost(n, 1) {
 			continue

@@ -232,3 +232,76 @@ func TestReadIndexChecksContent(t *testing.T) {
 		})
 	}
 }
+
+// segmentArrays lists a segment's arrays as bytes, in snapshot order.
+func segmentArrays(s *segment) [][]byte {
+	arrays := [][]byte{bytesOf(s.ids), bytesOf(s.codes), bytesOf(s.dead.words)}
+	for t := range s.tables {
+		tab := &s.tables[t]
+		if tab.wide != nil {
+			arrays = append(arrays, bytesOf(tab.wide))
+		} else {
+			arrays = append(arrays, bytesOf(tab.base), bytesOf(tab.rel))
+		}
+		arrays = append(arrays, tab.pos[:posBytes*len(s.ids)])
+	}
+	return arrays
+}
+
+// FuzzReadIndexContent damages a small segment's arrays at fuzzed places and writes it with
+// valid checksums, so that the checks behind them are explored: ReadIndex must refuse what it
+// cannot search safely, and what it accepts must search without failing. Each 3 bytes of damage
+// are an offset into the arrays (2 bytes) and a value to XOR there.
+func FuzzReadIndexContent(f *testing.F) {
+	d := makeDataset(40, false, 2)
+	f.Add(false, []byte{})
+	f.Add(true, []byte{0, 0, 1})
+	f.Add(false, []byte{0x10, 0x27, 0xff, 0x20, 0x4e, 0x80})
+	f.Fuzz(func(t *testing.T, wide bool, damage []byte) {
+		s, err := buildSegmentWidths(len(d.ids), splitWidths(maxTables), func(ids []uint32, codes []Code) {
+			copy(ids, d.ids)
+			copy(codes, d.codes)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wide {
+			widen(s)
+		}
+		arrays := bytes.Join(segmentArrays(s), nil)
+		for ; len(damage) >= 3; damage = damage[3:] {
+			arrays[(int(damage[0])|int(damage[1])<<8)%len(arrays)] ^= damage[2]
+		}
+		for _, array := range segmentArrays(s) {
+			arrays = arrays[copy(array, arrays):]
+		}
+		s.dead.count.Store(int64(popcount(s.dead.words)))
+		ix := New()
+		ix.state.Store(&state{segments: []*segment{s}, delta: ix.deltaView()})
+		var buf bytes.Buffer
+		if _, err := ix.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		loaded, err := ReadIndex(&buf)
+		if err != nil {
+			return
+		}
+		searcher := loaded.Searcher()
+		for _, r := range []int{0, 2, 31} {
+			searcher.Search(nil, r, d.codes[0], Code{})
+		}
+		loaded.Remove([]uint32{d.ids[0], 0})
+	})
+}
+
+// widen converts a segment's tables to plain 4-byte bucket starts.
+func widen(s *segment) {
+	for i := range s.tables {
+		t := &s.tables[i]
+		wide := make([]uint32, t.keys()+1)
+		for k := range wide {
+			wide[k] = t.start(uint32(k))
+		}
+		t.wide, t.base, t.rel = wide, nil, nil
+	}
+}
