@@ -12,7 +12,7 @@ const benchMatchDescription = `Measure the exact Hamming index that matching sea
 build an index of N uniformly random 256-bit codes (with --clustered, codes in
 1,000 clusters of radius 20) holding planted neighbours of the queries at
 distances 0..31; save it to a temporary file and load it back; then search it
-on every core for a few seconds, add 10,000 codes while searching, and check
+on every core for a few seconds, add 10,000 codes while searching (in one call, then one per call), and check
 a sample of searches against a linear scan. It prints one "name: value" line
 per figure: build time, memory, load time, queries/s, the cost of adding and
 the recall. The exit status is 1 if any search differs from the linear scan.
