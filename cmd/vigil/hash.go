@@ -83,11 +83,8 @@ func runHash(e *env, args []string) int {
 		return usageError(fs, "%v", err)
 	}
 	opt.Dihedral = *dihedral
-	switch {
-	case len(paths) == 0:
-		return usageError(fs, "no PATH to hash")
-	case countOf(paths, stdinPath) > 1:
-		return usageError(fs, "%q (standard input) given more than once", stdinPath)
+	if err := checkPaths(paths, "hash"); err != nil {
+		return usageError(fs, "%v", err)
 	}
 	out, err := newRecordWriter(*format, e.stdout, *dihedral)
 	if err != nil {
@@ -151,6 +148,18 @@ func countItems(seq iter.Seq[item]) int {
 		n++
 	}
 	return n
+}
+
+// checkPaths rejects the PATH arguments of a command that reads files: there must be at least
+// one, and standard input may be named only once.
+func checkPaths(paths []string, verb string) error {
+	switch {
+	case len(paths) == 0:
+		return fmt.Errorf("no PATH to %s", verb)
+	case countOf(paths, stdinPath) > 1:
+		return fmt.Errorf("%q (standard input) given more than once", stdinPath)
+	}
+	return nil
 }
 
 // countOf returns how many elements of s equal v.

@@ -55,11 +55,8 @@ func runScan(e *env, args []string) int {
 		return usageError(fs, "%v", err)
 	}
 	opt.Dihedral = *dihedral
-	switch {
-	case len(paths) == 0:
-		return usageError(fs, "no PATH to scan")
-	case countOf(paths, stdinPath) > 1:
-		return usageError(fs, "%q (standard input) given more than once", stdinPath)
+	if err := checkPaths(paths, "scan"); err != nil {
+		return usageError(fs, "%v", err)
 	}
 	st, m, mopt, err := mf.matcher(fs)
 	if err != nil {
