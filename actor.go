@@ -1,0 +1,95 @@
+package vigil
+
+import (
+	"context"
+	"slices"
+)
+
+// Role is what a person may do in the web UI and API.
+type Role string
+
+// The roles. An admin can do everything; a reviewer works cases; an auditor reads cases and the
+// audit log but changes nothing.
+const (
+	RoleAdmin    Role = "admin"
+	RoleReviewer Role = "reviewer"
+	RoleAuditor  Role = "auditor"
+)
+
+// Roles lists every role, for validation and forms.
+var Roles = []Role{RoleAdmin, RoleReviewer, RoleAuditor}
+
+// Scope is one permission of an API key.
+type Scope string
+
+// The API key scopes.
+const (
+	ScopeSubmit     Scope = "submit"      // send content for scanning and read its verdict
+	ScopeMatch      Scope = "match"       // look signals up in the banks (rate limited)
+	ScopeBanksRead  Scope = "banks:read"  // read banks and their entries (audited)
+	ScopeBanksWrite Scope = "banks:write" // create, change and fill banks
+	ScopeCases      Scope = "cases"       // list, claim and decide cases
+	ScopeAdmin      Scope = "admin"       // users, keys, webhooks, audit log: implies every scope
+)
+
+// Scopes lists every scope, for validation and forms.
+var Scopes = []Scope{ScopeSubmit, ScopeMatch, ScopeBanksRead, ScopeBanksWrite, ScopeCases, ScopeAdmin}
+
+// roleScopes is what each role may do, in scope terms, so one check serves people and keys.
+var roleScopes = map[Role][]Scope{
+	RoleAdmin:    Scopes,
+	RoleReviewer: {ScopeBanksRead, ScopeCases, ScopeMatch},
+	RoleAuditor:  {ScopeBanksRead},
+}
+
+// ActorKind says who an Actor is.
+type ActorKind string
+
+// The actor kinds.
+const (
+	ActorUser   ActorKind = "user"   // a person signed in to the web UI
+	ActorKey    ActorKind = "key"    // a program holding an API key
+	ActorSystem ActorKind = "system" // Vigil itself: workers, sweepers, the command line
+)
+
+// Actor is whoever causes a change: it is recorded in the audit log and checked by services.
+type Actor struct {
+	Kind   ActorKind
+	ID     string // user or key id; empty for the system
+	Name   string // user name or key name, for people reading the audit log
+	Role   Role   // for users
+	Scopes []Scope
+}
+
+// System is the actor of work that no person or key asked for.
+var System = Actor{Kind: ActorSystem, Name: "system", Scopes: Scopes}
+
+// Can reports whether a may act within scope. The admin scope implies every other.
+func (a Actor) Can(scope Scope) bool {
+	return slices.Contains(a.Scopes, scope) || slices.Contains(a.Scopes, ScopeAdmin)
+}
+
+// CanAudit reports whether a may read the audit log and case history: admins and auditors.
+func (a Actor) CanAudit() bool {
+	return a.Can(ScopeAdmin) || a.Role == RoleAuditor
+}
+
+// ScopesOf returns the scopes a role grants.
+func ScopesOf(r Role) []Scope { return roleScopes[r] }
+
+type actorKey struct{}
+
+// WithActor returns a context that carries a; services read it to check permissions and to
+// record who did what.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor carried by ctx, and System when there is none: code that runs
+// outside a request (workers, the command line) acts as Vigil itself.
+func ActorFrom(ctx context.Context) Actor {
+	if a, ok := ctx.Value(actorKey{}).(Actor); ok {
+		return a
+	}
+	return System
+}

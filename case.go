@@ -1,0 +1,118 @@
+package vigil
+
+import (
+	"context"
+	"time"
+)
+
+// CaseStatus is where a case stands in review.
+type CaseStatus string
+
+// The case statuses.
+const (
+	CaseOpen          CaseStatus = "open"           // waiting for a reviewer
+	CaseInReview      CaseStatus = "in_review"      // claimed by a reviewer
+	CaseConfirmed     CaseStatus = "confirmed"      // the reviewer confirmed the match
+	CaseFalsePositive CaseStatus = "false_positive" // the reviewer found the match wrong
+	CaseEscalated     CaseStatus = "escalated"      // passed to a senior reviewer
+	CaseClosed        CaseStatus = "closed"         // nothing more to do
+)
+
+// Priority orders the review queue: urgent cases first, then oldest first.
+type Priority string
+
+// The priorities.
+const (
+	PriorityNormal Priority = "normal"
+	PriorityUrgent Priority = "urgent"
+)
+
+// Case is the unit of human work: one content item and its matches.
+type Case struct {
+	ID        string
+	ContentID string
+	Service   string
+	Status    CaseStatus
+	Priority  Priority
+	Matches   []Match
+	Banks     []string // the banks matched, for filters
+	Assignee  string   // the user id of the reviewer who claimed it
+	Category  string   // the category the confirming reviewer gave
+	Opened    time.Time
+	Updated   time.Time
+	HasMedia  bool // the content's bytes are kept (encrypted) while the case is open
+	MediaType string
+}
+
+// DecisionVerdict is what a reviewer decided.
+type DecisionVerdict string
+
+// The decision verdicts.
+const (
+	DecideConfirm       DecisionVerdict = "confirm"
+	DecideFalsePositive DecisionVerdict = "false_positive"
+	DecideEscalate      DecisionVerdict = "escalate"
+)
+
+// Decision is one reviewer's decision on a case, with what they actually looked at.
+type Decision struct {
+	ID       string
+	CaseID   string
+	Reviewer string // user id
+	Verdict  DecisionVerdict
+	Category string // required for confirm: the category the reviewer saw
+	Reason   string
+	// ViewedMedia is true when the reviewer revealed the media before deciding; it later sets the
+	// CyberTipline's fileViewedByEsp.
+	ViewedMedia bool
+	// AllowBank, for a false positive, names an allow bank to which the matched content's signals
+	// are added in the same step so it never matches again.
+	AllowBank string
+	Time      time.Time
+}
+
+// Comment is a note on a case.
+type Comment struct {
+	ID     string
+	CaseID string
+	Author string // user id
+	Text   string
+	Time   time.Time
+}
+
+// CaseFilter selects cases for a listing. Zero fields select everything.
+type CaseFilter struct {
+	Status    []CaseStatus
+	Priority  Priority
+	Bank      string
+	OlderThan time.Duration // opened more than this long ago
+	Cursor    string        // from a previous page's next cursor
+	Limit     int           // default 50, at most 500
+}
+
+// CaseEvent is one entry of a case's history: opened, claimed, viewed, decided, commented.
+type CaseEvent struct {
+	Time   time.Time
+	Actor  string
+	Action string
+	Detail string
+}
+
+// CaseService is the review workflow. Every method records its audit event in the same
+// transaction as its change, and reads the acting user from the context.
+type CaseService interface {
+	Cases(ctx context.Context, f CaseFilter) (cases []Case, next string, err error)
+	Case(ctx context.Context, id string) (Case, error)
+	// History returns the case's decisions, comments, views and status changes, oldest first.
+	History(ctx context.Context, id string) ([]CaseEvent, error)
+	// Claim assigns an open case to the acting reviewer.
+	Claim(ctx context.Context, id string) (Case, error)
+	// Decide records a decision and moves the case on: confirm and false_positive close the
+	// review, escalate hands it on. A false positive with AllowBank also adds the content's
+	// signals to that allow bank.
+	Decide(ctx context.Context, d Decision) (Case, error)
+	Comment(ctx context.Context, caseID, text string) (Comment, error)
+	// Media returns the case's content bytes and media type, and records that the acting user
+	// viewed them. It refuses when the user has reached their hourly reveal cap.
+	Media(ctx context.Context, caseID string) (data []byte, mediaType string, err error)
+}

@@ -1,0 +1,111 @@
+package http
+
+import (
+	"context"
+	"crypto/subtle"
+	"net/http"
+	"strings"
+
+	"github.com/vigilproject/vigil"
+)
+
+// SessionCookie is the name of the web UI's session cookie.
+const SessionCookie = "vigil_session"
+
+// CSRFHeader carries the session's CSRF token on requests made by scripts (htmx sends it on
+// every request); forms send it in the field csrf_token.
+const CSRFHeader = "X-CSRF-Token"
+
+type sessionKey struct{}
+
+// authorize wraps a route's handler with its access check: it finds the actor behind the
+// request's API key or session cookie, refuses anonymous or under-privileged requests, checks
+// the CSRF token of cookie-authenticated writes, and puts the actor in the request's context.
+func (s *Server) authorize(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rt.Access == Public {
+			rt.Handler(w, r)
+			return
+		}
+		ctx, usedCookie, err := s.authenticate(r)
+		if err == nil {
+			err = checkAccess(rt, vigil.ActorFrom(ctx))
+		}
+		if err == nil && usedCookie && !safeMethod(r.Method) {
+			err = checkCSRF(r, ctx)
+		}
+		if err != nil {
+			if rt.Access == Page && vigil.ErrorCode(err) == vigil.EUNAUTHORIZED {
+				http.Redirect(w, r, "/login?next="+r.URL.EscapedPath(), http.StatusSeeOther)
+				return
+			}
+			s.writeError(w, r, err)
+			return
+		}
+		rt.Handler(w, r.WithContext(ctx))
+	})
+}
+
+// authenticate returns a context carrying the request's actor (and session, for cookies).
+// Page routes accept only cookies, so a leaked API key cannot drive the UI.
+func (s *Server) authenticate(r *http.Request) (ctx context.Context, usedCookie bool, err error) {
+	ctx = r.Context()
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		secret, ok := strings.CutPrefix(auth, "Bearer ")
+		if !ok || secret == "" {
+			return ctx, false, vigil.Errorf(vigil.EUNAUTHORIZED, "Authorization must be \"Bearer KEY\"")
+		}
+		actor, _, err := s.Users.KeyActor(ctx, secret)
+		if err != nil {
+			return ctx, false, err
+		}
+		return vigil.WithActor(ctx, actor), false, nil
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return ctx, false, vigil.Errorf(vigil.EUNAUTHORIZED, "sign in or send an API key")
+	}
+	actor, sess, err := s.Users.SessionActor(ctx, c.Value)
+	if err != nil {
+		return ctx, true, err
+	}
+	ctx = context.WithValue(vigil.WithActor(ctx, actor), sessionKey{}, sess)
+	return ctx, true, nil
+}
+
+// checkAccess reports whether actor may use rt.
+func checkAccess(rt Route, actor vigil.Actor) error {
+	if rt.Access == Page && actor.Kind != vigil.ActorUser {
+		return vigil.Errorf(vigil.EUNAUTHORIZED, "sign in to use the web UI")
+	}
+	if rt.Audit && actor.CanAudit() {
+		return nil
+	}
+	if rt.Scope != "" && !actor.Can(rt.Scope) {
+		return vigil.Errorf(vigil.EFORBIDDEN, "this needs the %s permission", rt.Scope)
+	}
+	return nil
+}
+
+// checkCSRF compares the request's CSRF token with its session's, in constant time.
+func checkCSRF(r *http.Request, ctx context.Context) error {
+	sess, ok := sessionFrom(ctx)
+	token := r.Header.Get(CSRFHeader)
+	if token == "" {
+		token = r.PostFormValue("csrf_token")
+	}
+	if !ok || token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(sess.CSRF)) != 1 {
+		return vigil.Errorf(vigil.EFORBIDDEN, "missing or wrong CSRF token: reload the page")
+	}
+	return nil
+}
+
+// sessionFrom returns the session of a cookie-authenticated request.
+func sessionFrom(ctx context.Context) (vigil.Session, bool) {
+	s, ok := ctx.Value(sessionKey{}).(vigil.Session)
+	return s, ok
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}

@@ -1,0 +1,117 @@
+package http
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/vigilproject/vigil"
+)
+
+// statusOf maps an application error code to an HTTP status: the only place that does.
+func statusOf(code string) int {
+	switch code {
+	case vigil.EINVALID:
+		return http.StatusBadRequest
+	case vigil.ENOTFOUND:
+		return http.StatusNotFound
+	case vigil.ECONFLICT:
+		return http.StatusConflict
+	case vigil.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case vigil.EFORBIDDEN:
+		return http.StatusForbidden
+	case vigil.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case vigil.ERATELIMITED:
+		return http.StatusTooManyRequests
+	case vigil.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// errorBody is the JSON shape of every API error.
+type errorBody struct {
+	Error struct {
+		Code      string `json:"code"`
+		Message   string `json:"message"`
+		Field     string `json:"field,omitempty"`
+		RequestID string `json:"request_id,omitempty"`
+	} `json:"error"`
+}
+
+// writeError answers with err as JSON. Internal errors are logged with their detail and shown
+// to the client only as "internal error" with the request id.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var body errorBody
+	body.Error.Code = vigil.ErrorCode(err)
+	body.Error.Message = vigil.ErrorMessage(err)
+	if e, ok := errors.AsType[*vigil.Error](err); ok {
+		body.Error.Message, body.Error.Field = e.Message, e.Field
+	}
+	if body.Error.Code == vigil.EINTERNAL {
+		body.Error.RequestID = requestID(r.Context())
+		s.logger().Error("request failed", "method", r.Method, "path", r.URL.Path,
+			"request_id", body.Error.RequestID, "err", err)
+	}
+	writeJSON(w, statusOf(body.Error.Code), body)
+}
+
+// writeJSON answers with v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// maxJSONBody bounds a JSON request body.
+const maxJSONBody = 1 << 20
+
+// decodeJSON reads r's body into v, refusing unknown fields, trailing data and bodies over
+// maxJSONBody, with an error that names the field at fault when it can.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxJSONBody+1))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if e, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+			return vigil.FieldErrorf(vigil.EINVALID, e.Field, "must be %s", e.Type)
+		}
+		return vigil.Errorf(vigil.EINVALID, "request body: %v", err)
+	}
+	if dec.More() {
+		return vigil.Errorf(vigil.EINVALID, "request body: data after the JSON value")
+	}
+	return nil
+}
+
+type requestIDKey struct{}
+
+// withRequestID gives every request an id, echoed in the X-Request-Id header and in the logs.
+func (s *Server) withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b [8]byte
+		rand.Read(b[:])
+		id := fmt.Sprintf("%x", b)
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	})
+}
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// logger returns the server's logger, or a discarding one.
+func (s *Server) logger() *slog.Logger {
+	if s.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Logger
+}

@@ -1,0 +1,101 @@
+// Package http serves Vigil over HTTP: the JSON API under /v1 with its OpenAPI document, the
+// HMA-compatible endpoints, the server-rendered web UI, health checks and Prometheus metrics.
+// Every route is declared once in a table (see Route) that drives routing, authorization, the
+// OpenAPI document and the authorization tests alike.
+package http
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/vigilproject/vigil"
+	"github.com/vigilproject/vigil/match"
+)
+
+// Server is Vigil's HTTP server. Set the fields, then call Handler or Serve.
+type Server struct {
+	Logger *slog.Logger
+	Clock  vigil.Clock
+
+	Users    vigil.UserService
+	Content  vigil.ContentService
+	Cases    vigil.CaseService
+	Audit    vigil.AuditService
+	Webhooks vigil.WebhookService
+	Matcher  *match.Matcher
+	// Ready reports whether the server can take work: database reachable and index loaded.
+	Ready func(ctx context.Context) error
+
+	// Secure marks session cookies Secure; set when serving TLS.
+	Secure bool
+
+	routes  []Route
+	handler http.Handler
+}
+
+// Handler returns the server's root handler, building the route table on first use.
+func (s *Server) Handler() http.Handler {
+	if s.handler == nil {
+		s.handler = s.buildHandler()
+	}
+	return s.handler
+}
+
+// Routes returns the route table, for the OpenAPI document and the authorization tests.
+func (s *Server) Routes() []Route {
+	s.Handler()
+	return s.routes
+}
+
+func (s *Server) buildHandler() http.Handler {
+	mux := http.NewServeMux()
+	s.routes = nil
+	for _, add := range []func(){
+		s.systemRoutes, s.bankRoutes, s.contentRoutes, s.caseRoutes,
+		s.userRoutes, s.webhookRoutes, s.auditRoutes, s.hmaRoutes, s.uiRoutes,
+	} {
+		add()
+	}
+	for _, r := range s.routes {
+		mux.Handle(r.Method+" "+r.Pattern, s.authorize(r))
+	}
+	return s.withRequestID(mux)
+}
+
+// Serve answers requests on l until ctx ends, then stops accepting, lets requests in flight finish
+// for up to grace, and returns.
+func (s *Server) Serve(ctx context.Context, l net.Listener, certFile, keyFile string, grace time.Duration) error {
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.logger().Handler(), slog.LevelWarn),
+	}
+	done := make(chan error, 1)
+	go func() {
+		if certFile != "" {
+			done <- srv.ServeTLS(l, certFile, keyFile)
+		} else {
+			done <- srv.Serve(l)
+		}
+	}()
+	select {
+	case err := <-done:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
