@@ -3,7 +3,15 @@ package vigil
 import (
 	"context"
 	"time"
+
+	"github.com/vigilproject/vigil/signal"
 )
+
+// PrefixDecision starts the public id of a decision.
+const PrefixDecision = "dec"
+
+// DefaultRevealsPerHour is the reveal cap of a reviewer whose User.RevealsPerHour is 0.
+const DefaultRevealsPerHour = 60
 
 // CaseStatus is where a case stands in review.
 type CaseStatus string
@@ -35,6 +43,9 @@ type Case struct {
 	Status    CaseStatus
 	Priority  Priority
 	Matches   []Match
+	// Signals are the content's own signals (matched content keeps its hashes with its case),
+	// so that a false positive can add them to an allow bank.
+	Signals   []signal.Signal
 	Banks     []string // the banks matched, for filters
 	Assignee  string   // the user id of the reviewer who claimed it
 	Category  string   // the category the confirming reviewer gave
@@ -115,4 +126,18 @@ type CaseService interface {
 	// Media returns the case's content bytes and media type, and records that the acting user
 	// viewed them. It refuses when the user has reached their hourly reveal cap.
 	Media(ctx context.Context, caseID string) (data []byte, mediaType string, err error)
+}
+
+// CaseDecided is the data of a case.decided webhook event: enough for a platform to act on the
+// content (remove it, restore it) without another request.
+type CaseDecided struct {
+	CaseID     string          `json:"case_id"`
+	ContentID  string          `json:"content_id"`
+	Service    string          `json:"service"`
+	DecisionID string          `json:"decision_id"`
+	Verdict    DecisionVerdict `json:"verdict"`
+	Category   string          `json:"category,omitempty"`
+	Status     CaseStatus      `json:"status"`
+	Banks      []string        `json:"banks"`
+	Decided    string          `json:"decided_at"` // RFC 3339 with milliseconds
 }

@@ -101,4 +101,38 @@ type ContentService interface {
 	// Wait returns the item once its verdict is no longer pending, or when ctx ends, whichever is
 	// first; on ctx's end it returns the pending item and no error.
 	Wait(ctx context.Context, id string) (Content, error)
+	// Counts returns the verdict counts per day, service and status for the days from..to
+	// (inclusive, UTC): all that remains of content that did not match.
+	Counts(ctx context.Context, from, to time.Time) ([]ContentCount, error)
+	// Backlog returns how many accepted items wait for their verdict.
+	Backlog(ctx context.Context) (int, error)
+
+	// Services lists the configured services, sorted by name.
+	Services(ctx context.Context) ([]Service, error)
+	// Service returns the service called name.
+	Service(ctx context.Context, name string) (Service, error)
+	// SaveService creates or replaces a service's settings (admin only); Created is kept.
+	SaveService(ctx context.Context, s Service) (Service, error)
+	// DeleteService removes a service (admin only); its content stays.
+	DeleteService(ctx context.Context, name string) error
+}
+
+// ContentCount is how many items of one service got one verdict status on one day.
+type ContentCount struct {
+	Day     time.Time // midnight UTC
+	Service string
+	Status  VerdictStatus
+	Count   int64
+}
+
+// ContentMatched is the data of a content.matched webhook event: enough for a platform to hold
+// the item while a person reviews the case. It carries no hashes: bank contents are sensitive.
+type ContentMatched struct {
+	ContentID  string   `json:"content_id"`
+	ExternalID string   `json:"external_id,omitempty"`
+	Service    string   `json:"service"`
+	CaseID     string   `json:"case_id"`
+	Banks      []string `json:"banks"`
+	Categories []string `json:"categories,omitempty"` // the suppliers' categories, as given
+	Matched    string   `json:"matched_at"`           // RFC 3339 with milliseconds
 }

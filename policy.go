@@ -1,6 +1,9 @@
 package vigil
 
-import "time"
+import (
+	"regexp"
+	"time"
+)
 
 // ServiceType is the legal kind of an online service: the legal basis for voluntary detection
 // depends on it (requirements §0.2 item 3).
@@ -38,4 +41,29 @@ type GateDecision struct {
 	Scan   bool
 	Reason string // why it may not be scanned, for the not_scanned verdict
 	Basis  string // the instrument that allows scanning, when Scan
+}
+
+// ServiceTypes lists every service type, for validation and forms.
+var ServiceTypes = []ServiceType{ServiceHosting, ServiceInterpersonal, ServiceSearch}
+
+// serviceName is what a service name may look like: it appears in URLs and metric labels.
+var serviceName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+
+// jurisdictionCode is "EU" or an ISO 3166 alpha-2 code.
+var jurisdictionCode = regexp.MustCompile(`^[A-Z]{2}$`)
+
+// Validate reports the first field of s that is not acceptable.
+func (s Service) Validate() error {
+	if !serviceName.MatchString(s.Name) {
+		return FieldErrorf(EINVALID, "name", "must be 1 to 64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit")
+	}
+	switch s.Type {
+	case ServiceHosting, ServiceInterpersonal, ServiceSearch:
+	default:
+		return FieldErrorf(EINVALID, "type", "must be one of hosting, interpersonal, search")
+	}
+	if !jurisdictionCode.MatchString(s.Jurisdiction) {
+		return FieldErrorf(EINVALID, "jurisdiction", "must be EU or an ISO 3166 alpha-2 code such as US")
+	}
+	return nil
 }

@@ -41,6 +41,8 @@ type Session struct {
 type UserService interface {
 	CreateUser(ctx context.Context, name string, role Role, password string) (User, error)
 	Users(ctx context.Context) ([]User, error)
+	User(ctx context.Context, id string) (User, error)
+	UserByName(ctx context.Context, name string) (User, error)
 	SetPassword(ctx context.Context, userID, password string) error
 	SetDisabled(ctx context.Context, userID string, disabled bool) error
 	// Login checks a name and password and starts a session; the returned token is the cookie
@@ -55,4 +57,6 @@ type UserService interface {
 	CreateKey(ctx context.Context, name string, scopes []Scope) (secret string, k APIKey, err error)
 	Keys(ctx context.Context) ([]APIKey, error)
 	RevokeKey(ctx context.Context, id string) error
+	// SetKeyMatchRate sets the key's match lookups per second; 0 means the server default.
+	SetKeyMatchRate(ctx context.Context, id string, rate float64) error
 }

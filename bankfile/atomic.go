@@ -19,32 +19,58 @@ var rename = os.Rename
 // same directory, which is synced and then renamed over path, so that path always holds either
 // the old content or all of the new. An error of fill is returned as it is, and path is unchanged.
 func writeFileAtomic(path string, fill func(w *bufio.Writer) error) error {
+	p, err := createPending(path)
+	if err != nil {
+		return err
+	}
+	if err := fill(p.w); err != nil {
+		p.discard()
+		return err
+	}
+	return p.commit()
+}
+
+// pendingFile is the new content of a file, written to a temporary file beside it until commit
+// renames it into place. Writers that must do something between writing the content and
+// committing it (reserve ids, mark a change as begun) use it directly.
+type pendingFile struct {
+	path string // the file to replace
+	f    *os.File
+	w    *bufio.Writer // buffers writes to f
+}
+
+// createPending starts new content for path.
+func createPending(path string) (*pendingFile, error) {
 	dir, base := filepath.Split(path)
 	f, err := os.CreateTemp(dir, tmpPrefix+base+"-*")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	w := bufio.NewWriterSize(f, 64<<10)
-	if err := fill(w); err != nil {
-		discard(f)
-		return err
-	}
-	err = w.Flush()
+	return &pendingFile{path: path, f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
+}
+
+// commit syncs the content and renames it over path. On error path is unchanged and the
+// temporary file is gone.
+func (p *pendingFile) commit() error {
+	err := p.w.Flush()
 	if err == nil {
-		err = f.Sync()
+		err = p.f.Sync()
 	}
-	if closeErr := f.Close(); err == nil {
+	if closeErr := p.f.Close(); err == nil {
 		err = closeErr
 	}
 	if err == nil {
-		err = rename(f.Name(), path)
+		err = rename(p.f.Name(), p.path)
 	}
 	if err != nil {
-		discard(f)
-		return fmt.Errorf("write %s: %w", path, err)
+		discard(p.f)
+		return fmt.Errorf("write %s: %w", p.path, err)
 	}
-	return syncDir(dir)
+	return syncDir(filepath.Dir(p.path))
 }
+
+// discard abandons the content; path is unchanged.
+func (p *pendingFile) discard() { discard(p.f) }
 
 // discard closes and removes an unfinished temporary file. Its errors are ignored: readers never
 // look at temporary files, and the next writer removes any that remain.

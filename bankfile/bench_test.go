@@ -3,6 +3,7 @@ package bankfile
 import (
 	"context"
 	"fmt"
+	"io"
 	"testing"
 	"time"
 
@@ -60,4 +61,38 @@ func BenchmarkAddEntries(b *testing.B) {
 			b.ReportMetric(float64(batch*b.N)/time.Since(start).Seconds(), "entries/s")
 		})
 	}
+}
+
+// BenchmarkImportEntries measures streaming 100,000 new entries into a bank of 100,000, as
+// "vigil bank import" does with a large list.
+func BenchmarkImportEntries(b *testing.B) {
+	const n = 100_000
+	s := openTemp(b)
+	createBank(b, s, "a", match.Known)
+	addEntries(b, s, "a", n, benchEntries(n, 0)...)
+	round := 0
+	start := time.Now()
+	for b.Loop() {
+		round++
+		entries := benchEntries(n, n*round)
+		next := func() (match.Entry, error) {
+			if len(entries) == 0 {
+				return match.Entry{}, io.EOF
+			}
+			e := entries[0]
+			entries = entries[1:]
+			return e, nil
+		}
+		if added, _, err := s.ImportEntries(context.Background(), "a", next); err != nil || added != n {
+			b.Fatalf("ImportEntries = %d, %v; want %d", added, err, n)
+		}
+		b.StopTimer()
+		if err := s.DeleteBank(context.Background(), "a"); err != nil {
+			b.Fatal(err)
+		}
+		createBank(b, s, "a", match.Known)
+		addEntries(b, s, "a", n, benchEntries(n, 0)...)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "entries/s")
 }

@@ -10,7 +10,9 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vigilproject/vigil/match"
 	"github.com/vigilproject/vigil/signal"
@@ -32,25 +34,67 @@ type entryLine struct {
 }
 
 // writeEntry writes e as one line of an entries file.
-func writeEntry(w io.Writer, e match.Entry) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(entryLine{
-		ID: e.ID, Type: e.Signal.Type, Value: e.Signal.Value, SupplierID: e.SupplierID, Category: e.Category,
-		Note: e.Note, DisabledUntil: e.DisabledUntil, Added: e.Added,
-	})
+func writeEntry(w *bufio.Writer, e match.Entry) error {
+	line, err := appendEntry(w.AvailableBuffer(), e)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(line)
+	return err
+}
+
+// appendEntry appends e as one line of an entries file, with its line break, to b. It writes
+// the JSON object that encoding/json would write for the entryLine of e, appending it directly
+// because imports write millions of lines; a string that needs escaping goes through
+// encoding/json.
+func appendEntry(b []byte, e match.Entry) ([]byte, error) {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendUint(b, uint64(e.ID), 10)
+	b = appendField(b, "type", string(e.Signal.Type), false)
+	b = appendField(b, "value", e.Signal.Value, false)
+	b = appendField(b, "supplier_id", e.SupplierID, true)
+	b = appendField(b, "category", e.Category, true)
+	b = appendField(b, "note", e.Note, true)
+	for _, t := range []struct {
+		key string
+		t   time.Time
+	}{{"disabled_until", e.DisabledUntil}, {"added", e.Added}} {
+		if t.t.IsZero() {
+			continue
+		}
+		b = append(append(append(b, `,"`...), t.key...), `":"`...)
+		var err error
+		if b, err = t.t.AppendText(b); err != nil {
+			return nil, fmt.Errorf("entry %d: %s: %w", e.ID, t.key, err)
+		}
+		b = append(b, '"')
+	}
+	return append(b, "}\n"...), nil
+}
+
+// appendField appends the member key: s of a JSON object that has members before it, or
+// nothing when s is empty and omitEmpty is set.
+func appendField(b []byte, key, s string, omitEmpty bool) []byte {
+	if s == "" && omitEmpty {
+		return b
+	}
+	b = append(append(append(b, `,"`...), key...), `":`...)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			quoted, _ := json.Marshal(s) // a string always marshals
+			return append(b, quoted...)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
 }
 
 // parseEntry decodes and validates one line of the entries file of bank.
 func parseEntry(line []byte, bank string) (match.Entry, error) {
 	var l entryLine
-	if err := json.Unmarshal(line, &l); err != nil {
+	if err := decodeLine(line, &l); err != nil {
 		return match.Entry{}, err
 	}
-	e := match.Entry{
-		ID: l.ID, Bank: bank, Signal: signal.Signal{Type: l.Type, Value: l.Value}, SupplierID: l.SupplierID,
-		Category: l.Category, Note: l.Note, DisabledUntil: l.DisabledUntil, Added: l.Added,
-	}
+	e := l.entry(bank)
 	if e.ID == 0 {
 		return match.Entry{}, errors.New("entry has no id")
 	}
@@ -58,6 +102,14 @@ func parseEntry(line []byte, bank string) (match.Entry, error) {
 		return match.Entry{}, err
 	}
 	return e, nil
+}
+
+// entry returns the entry of bank that l holds.
+func (l *entryLine) entry(bank string) match.Entry {
+	return match.Entry{
+		ID: l.ID, Bank: bank, Signal: signal.Signal{Type: l.Type, Value: l.Value}, SupplierID: l.SupplierID,
+		Category: l.Category, Note: l.Note, DisabledUntil: l.DisabledUntil, Added: l.Added,
+	}
 }
 
 // scanEntries calls fn with every line of the entries file of bank (without its line break) and
@@ -107,6 +159,28 @@ func (s *Store) Entries(ctx context.Context, bank string) ([]match.Entry, error)
 	return entries, nil
 }
 
+var _ match.EntryScanner = (*Store)(nil)
+
+// ScanEntries calls fn with every entry of bank, in the order they were added, reading them one
+// at a time, and stops with the first error fn returns.
+func (s *Store) ScanEntries(ctx context.Context, bank string, fn func(match.Entry) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if _, err := s.readBank(bank); err != nil {
+		return err
+	}
+	n := 0
+	return s.scanEntries(bank, func(_ []byte, e match.Entry) error {
+		if n++; n%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		return fn(e)
+	})
+}
+
 // CountEntries returns the number of entries of bank, without decoding them.
 func (s *Store) CountEntries(ctx context.Context, bank string) (int, error) {
 	if err := ctx.Err(); err != nil {
@@ -150,107 +224,35 @@ func (s *Store) AddEntries(ctx context.Context, bank string, entries []match.Ent
 			return 0, fmt.Errorf("bank %s: entry %d of %d: %w", bank, i+1, len(entries), err)
 		}
 	}
-	var fresh []int
-	var stored []match.Entry
-	err := s.write(ctx, func() error {
-		if _, err := s.readBank(bank); err != nil {
-			return err
-		}
-		var err error
-		if fresh, err = s.newEntries(bank, entries); err != nil || len(fresh) == 0 {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		first, err := s.reserveIDs(len(fresh))
-		if err != nil {
-			return err
-		}
-		stored = make([]match.Entry, len(fresh))
-		now := storedTime(time.Now())
-		for k, i := range fresh {
-			e := entries[i]
-			e.ID, e.Bank = first+uint32(k), bank
-			if e.Added.IsZero() {
-				e.Added = now
-			}
-			e.Added, e.DisabledUntil = storedTime(e.Added), storedTime(e.DisabledUntil)
-			stored[k] = e
-		}
-		return s.appendEntries(bank, stored)
-	})
-	if err != nil {
-		return 0, err
-	}
-	for k, i := range fresh {
-		entries[i] = stored[k]
-	}
-	return len(stored), nil
-}
-
-// newEntries returns, in increasing order, the indexes of the entries whose signal bank does not
-// hold, taking the first of entries that carry the same signal.
-func (s *Store) newEntries(bank string, entries []match.Entry) ([]int, error) {
-	pending := make(map[signal.Signal]int, len(entries))
+	b := &batch{seen: newSignalSet()}
+	var firsts []int // the entries whose signal no earlier one carries
 	for i, e := range entries {
-		if _, seen := pending[e.Signal]; !seen {
-			pending[e.Signal] = i
+		if b.seen.add(e.Signal) {
+			firsts = append(firsts, i)
 		}
 	}
-	err := s.scanEntries(bank, func(_ []byte, e match.Entry) error {
-		delete(pending, e.Signal)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	fresh := make([]int, 0, len(pending))
-	for _, i := range pending {
-		fresh = append(fresh, i)
-	}
-	slices.Sort(fresh)
-	return fresh, nil
-}
-
-// appendEntries replaces the entries file of bank with its current content followed by entries.
-func (s *Store) appendEntries(bank string, entries []match.Entry) error {
-	path := s.entriesFile(bank)
-	old, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer old.Close()
-	return writeFileAtomic(path, func(w *bufio.Writer) error {
-		n, err := io.Copy(w, old)
-		if err != nil {
-			return fmt.Errorf("copy %s: %w", path, err)
-		}
-		if n > 0 {
-			if err := endLine(w, old, n); err != nil {
-				return fmt.Errorf("copy %s: %w", path, err)
-			}
-		}
-		for _, e := range entries {
-			if err := writeEntry(w, e); err != nil {
+	b.count = len(firsts)
+	cur := 0
+	b.replay = func(fn func(match.Entry, []byte) error) error {
+		for _, cur = range firsts {
+			if err := fn(entries[cur], nil); err != nil {
 				return err
 			}
 		}
 		return nil
+	}
+	var stored []match.Entry
+	var at []int
+	_, err := s.merge(ctx, bank, b, func(e match.Entry) {
+		stored, at = append(stored, e), append(at, cur)
 	})
-}
-
-// endLine writes a line break to w unless the copied file f of size n ends with one, so that
-// appended entries start on a line of their own.
-func endLine(w *bufio.Writer, f *os.File, n int64) error {
-	last := make([]byte, 1)
-	if _, err := f.ReadAt(last, n-1); err != nil {
-		return err
+	if err != nil {
+		return 0, err
 	}
-	if last[0] == '\n' {
-		return nil
+	for k, e := range stored {
+		entries[at[k]] = e
 	}
-	return w.WriteByte('\n')
+	return len(stored), nil
 }
 
 // RemoveEntries deletes the entries of bank with the given ids, all or none: when an id is not in
@@ -267,22 +269,31 @@ func (s *Store) RemoveEntries(ctx context.Context, bank string, ids []uint32) er
 		for _, id := range ids {
 			found[id] = false
 		}
-		return writeFileAtomic(s.entriesFile(bank), func(w *bufio.Writer) error {
-			err := s.scanEntries(bank, func(line []byte, e match.Entry) error {
-				if _, doomed := found[e.ID]; doomed {
-					found[e.ID] = true
-					return nil
-				}
-				if _, err := w.Write(line); err != nil {
-					return err
-				}
-				return w.WriteByte('\n')
-			})
-			if err != nil {
+		p, err := createPending(s.entriesFile(bank))
+		if err != nil {
+			return err
+		}
+		err = s.scanEntries(bank, func(line []byte, e match.Entry) error {
+			if _, doomed := found[e.ID]; doomed {
+				found[e.ID] = true
+				return nil
+			}
+			if _, err := p.w.Write(line); err != nil {
 				return err
 			}
-			return missingID(bank, found)
+			return p.w.WriteByte('\n')
 		})
+		if err == nil {
+			err = missingID(bank, found)
+		}
+		if err == nil {
+			err = s.beginChange()
+		}
+		if err != nil {
+			p.discard()
+			return err
+		}
+		return p.commit()
 	})
 }
 

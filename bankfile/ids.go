@@ -14,25 +14,17 @@ import (
 	"github.com/vigilproject/vigil/match"
 )
 
-// reserveIDs reserves n consecutive entry ids and returns the first. The counter file is written
-// before the entries that use the ids, so a crash in between wastes ids but never reuses one.
-func (s *Store) reserveIDs(n int) (uint32, error) {
-	next, err := s.nextID()
-	if err != nil {
-		return 0, err
+// setNextID writes next, the first id not yet used, to the counter file. Writers call it before
+// committing the entries that use the ids below next, so a crash in between wastes ids but never
+// reuses one.
+func (s *Store) setNextID(next uint64) error {
+	if next-1 > math.MaxUint32 {
+		return fmt.Errorf("data directory %s: entry ids exhausted: %d would pass %d", s.dir, next-1, uint64(math.MaxUint32))
 	}
-	end := next + uint64(n)
-	if end-1 > math.MaxUint32 {
-		return 0, fmt.Errorf("data directory %s: entry ids exhausted: %d more would pass %d", s.dir, n, uint64(math.MaxUint32))
-	}
-	err = writeFileAtomic(filepath.Join(s.dir, nextIDName), func(w *bufio.Writer) error {
-		_, err := fmt.Fprintf(w, "%d\n", end)
+	return writeFileAtomic(filepath.Join(s.dir, nextIDName), func(w *bufio.Writer) error {
+		_, err := fmt.Fprintf(w, "%d\n", next)
 		return err
 	})
-	if err != nil {
-		return 0, err
-	}
-	return uint32(next), nil
 }
 
 // nextID returns the next unused entry id: from the counter file, or one past the largest stored

@@ -2,6 +2,7 @@
 //
 //	DIR/lock                      locked while a process writes
 //	DIR/next-id                   the next entry id to assign, in decimal
+//	DIR/version                   the numbers of the last change begun and finished (StoreVersion)
 //	DIR/banks/NAME/bank.json      the bank's settings
 //	DIR/banks/NAME/entries.jsonl  its entries, one JSON object a line, in the order added
 //
@@ -10,6 +11,9 @@
 // or the new one, never a mix. A new bank appears by renaming a complete directory into place; a
 // deleted bank is renamed away before its files are removed. Readers ignore leftover temporary
 // files and the next writer removes them.
+//
+// ImportEntries first spools its entries to an unnamed temporary file in DIR (named .import-*
+// where a file cannot lose its name while open), then takes the lock to merge them in.
 //
 // Readers take no lock. Writers take an exclusive lock on DIR/lock, and fail at once with ErrLocked
 // when another process holds it. Adding or removing entries rewrites the bank's entries file, so a
@@ -50,9 +54,10 @@ var ErrLocked = errors.New("locked by another process")
 // Store is a match.Store on the files of one data directory. Its methods are safe for concurrent
 // use; writes are serialised, within the process and across processes.
 type Store struct {
-	dir  string
-	mu   sync.Mutex // serialises this process's writers and guards lock
-	lock *fileLock  // nil once closed
+	dir   string
+	mu    sync.Mutex // serialises this process's writers and guards the fields below
+	lock  *fileLock  // nil once closed
+	begun uint64     // the number of the change the current write has begun, 0 before beginChange
 }
 
 var _ match.Store = (*Store)(nil)
@@ -111,6 +116,7 @@ func (s *Store) write(ctx context.Context, change func() error) error {
 	if err == nil {
 		err = change()
 	}
+	err = errors.Join(err, s.finishChange(err))
 	return errors.Join(err, s.lock.release())
 }
 
@@ -230,6 +236,9 @@ func (s *Store) CreateBank(ctx context.Context, b match.Bank) error {
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
+		if err := s.beginChange(); err != nil {
+			return err
+		}
 		return createDirAtomic(final, map[string][]byte{bankFileName: settings, entriesName: nil})
 	})
 }
@@ -249,6 +258,9 @@ func (s *Store) UpdateBank(ctx context.Context, b match.Bank) error {
 		if err != nil {
 			return err
 		}
+		if err := s.beginChange(); err != nil {
+			return err
+		}
 		return writeFileAtomic(s.bankFile(b.Name), func(w *bufio.Writer) error {
 			_, err := w.Write(settings)
 			return err
@@ -263,6 +275,9 @@ func (s *Store) DeleteBank(ctx context.Context, name string) error {
 	}
 	return s.write(ctx, func() error {
 		if _, err := s.readBank(name); err != nil {
+			return err
+		}
+		if err := s.beginChange(); err != nil {
 			return err
 		}
 		return removeDirAtomic(s.bankDir(name), name)

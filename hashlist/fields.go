@@ -58,32 +58,45 @@ func (rd *Reader) parseJSON(line []byte) (Record, error) {
 	if line[0] != '{' {
 		return Record{}, errors.New("want a JSON object")
 	}
+	var values [numFields]string
+	var given [numFields]bool
+	if !flatObject(line, &values, &given) {
+		var err error
+		if values, given, err = decodeJSON(line); err != nil {
+			return Record{}, err
+		}
+	}
+	if !given[fieldSignal] {
+		return Record{}, errors.New("signal: missing (want key signal, hash or signal_str)")
+	}
+	return rd.fromFields(&values)
+}
+
+// decodeJSON reads the fields of one JSON Lines object with encoding/json, for the lines that
+// flatObject does not read.
+func decodeJSON(line []byte) (values [numFields]string, given [numFields]bool, err error) {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(line, &obj); err != nil {
-		return Record{}, fmt.Errorf("invalid JSON: %v", err)
+		return values, given, fmt.Errorf("invalid JSON: %v", err)
 	}
-	var values [numFields]string
 	var keys [numFields]string // the key that gave each field, to report conflicts
 	for key, raw := range obj {
 		f, ok := fieldNames[strings.ToLower(key)]
 		if !ok {
 			continue
 		}
-		if keys[f] != "" {
+		if given[f] {
 			pair := []string{keys[f], key}
 			sort.Strings(pair)
-			return Record{}, fmt.Errorf("keys %q and %q both give the %s", pair[0], pair[1], fieldTitles[f])
+			return values, given, fmt.Errorf("keys %q and %q both give the %s", pair[0], pair[1], fieldTitles[f])
 		}
 		text, err := jsonText(raw)
 		if err != nil {
-			return Record{}, fmt.Errorf("%s: %w", key, err)
+			return values, given, fmt.Errorf("%s: %w", key, err)
 		}
-		values[f], keys[f] = text, key
+		values[f], keys[f], given[f] = text, key, true
 	}
-	if keys[fieldSignal] == "" {
-		return Record{}, errors.New("signal: missing (want key signal, hash or signal_str)")
-	}
-	return rd.fromFields(&values)
+	return values, given, nil
 }
 
 // jsonText turns a JSON value into text: a string as is, a number as written, null as empty.

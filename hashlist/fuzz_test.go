@@ -106,3 +106,32 @@ func checkRoundTrip(t *testing.T, f Format, records []Record) {
 		t.Fatalf("%s round trip:\n got %+v\nwant %+v", f, got, want)
 	}
 }
+
+// FuzzFlatObject checks that whenever flatObject reads a line, encoding/json (decodeJSON) reads
+// the same fields from it.
+func FuzzFlatObject(f *testing.F) {
+	for _, s := range []string{
+		`{"signal_type":"md5","hash":"` + md5A + `","id":3,"x":null}`,
+		`{ "Signal" : "a" , "ID": -0.5e+3, "note": "é" }`,
+		`{"signal":"a","SIGNAL":"b"}`,
+		`{"signal":"a","signal":"a"}`,
+		`{"id":01}`, `{"id":1.}`, `{"id":-}`, `{"note":"\u00e9"}`, `{"x":true}`, `{}` + " ", `{"a":1}x`,
+		"{\"note\":\"\xff\"}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		var values [numFields]string
+		var given [numFields]bool
+		if !flatObject(line, &values, &given) {
+			return
+		}
+		wantValues, wantGiven, err := decodeJSON(line)
+		if err != nil {
+			t.Fatalf("flatObject read %q, encoding/json fails: %v", line, err)
+		}
+		if values != wantValues || given != wantGiven {
+			t.Fatalf("flatObject(%q) = %q %v, encoding/json %q %v", line, values, given, wantValues, wantGiven)
+		}
+	})
+}

@@ -18,6 +18,8 @@ const CSRFHeader = "X-CSRF-Token"
 
 type sessionKey struct{}
 
+type apiKeyKey struct{}
+
 // authorize wraps a route's handler with its access check: it finds the actor behind the
 // request's API key or session cookie, refuses anonymous or under-privileged requests, checks
 // the CSRF token of cookie-authenticated writes, and puts the actor in the request's context.
@@ -55,11 +57,12 @@ func (s *Server) authenticate(r *http.Request) (ctx context.Context, usedCookie 
 		if !ok || secret == "" {
 			return ctx, false, vigil.Errorf(vigil.EUNAUTHORIZED, "Authorization must be \"Bearer KEY\"")
 		}
-		actor, _, err := s.Users.KeyActor(ctx, secret)
+		actor, key, err := s.Users.KeyActor(ctx, secret)
 		if err != nil {
 			return ctx, false, err
 		}
-		return vigil.WithActor(ctx, actor), false, nil
+		ctx = context.WithValue(vigil.WithActor(ctx, actor), apiKeyKey{}, key)
+		return ctx, false, nil
 	}
 	c, err := r.Cookie(SessionCookie)
 	if err != nil {
@@ -104,6 +107,12 @@ func checkCSRF(r *http.Request, ctx context.Context) error {
 func sessionFrom(ctx context.Context) (vigil.Session, bool) {
 	s, ok := ctx.Value(sessionKey{}).(vigil.Session)
 	return s, ok
+}
+
+// keyFrom returns the API key of a key-authenticated request.
+func keyFrom(ctx context.Context) (vigil.APIKey, bool) {
+	k, ok := ctx.Value(apiKeyKey{}).(vigil.APIKey)
+	return k, ok
 }
 
 func safeMethod(m string) bool {

@@ -13,8 +13,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vigilproject/vigil"
 	"github.com/vigilproject/vigil/match"
+	"github.com/vigilproject/vigil/urlfetch"
 )
 
 // Server is Vigil's HTTP server. Set the fields, then call Handler or Serve.
@@ -28,14 +30,27 @@ type Server struct {
 	Audit    vigil.AuditService
 	Webhooks vigil.WebhookService
 	Matcher  *match.Matcher
+	// Banks stores the banks the Matcher indexes, for the bank API's reads (audited).
+	Banks vigil.BankService
+	// Fetcher downloads the URLs of the HMA-compatible /h/hash and /m/lookup; nil: a
+	// urlfetch.Fetcher with its defaults.
+	Fetcher *urlfetch.Fetcher
 	// Ready reports whether the server can take work: database reachable and index loaded.
 	Ready func(ctx context.Context) error
 
 	// Secure marks session cookies Secure; set when serving TLS.
 	Secure bool
 
-	routes  []Route
-	handler http.Handler
+	// Metrics is the registry /metrics exposes; other parts of the service register their own
+	// collectors (queue depth, hashing time, review backlog) on it. Nil: the server makes one.
+	Metrics *prometheus.Registry
+
+	routes      []Route
+	handler     http.Handler
+	matchLimits *limiter // per key or user: match lookups
+	loginLimits *limiter // per name and per address: sign-in attempts
+	requests    *requestMetrics
+	systemState
 }
 
 // Handler returns the server's root handler, building the route table on first use.
@@ -53,6 +68,15 @@ func (s *Server) Routes() []Route {
 }
 
 func (s *Server) buildHandler() http.Handler {
+	if s.Clock == nil {
+		s.Clock = vigil.SystemClock{}
+	}
+	if s.Metrics == nil {
+		s.Metrics = prometheus.NewRegistry()
+	}
+	s.matchLimits = newLimiter(s.Clock)
+	s.loginLimits = newLimiter(s.Clock)
+	s.requests = newRequestMetrics(s.Metrics)
 	mux := http.NewServeMux()
 	s.routes = nil
 	for _, add := range []func(){
@@ -62,7 +86,7 @@ func (s *Server) buildHandler() http.Handler {
 		add()
 	}
 	for _, r := range s.routes {
-		mux.Handle(r.Method+" "+r.Pattern, s.authorize(r))
+		mux.Handle(r.Method+" "+r.Pattern, s.requests.instrument(r, s.authorize(r)))
 	}
 	return s.withRequestID(mux)
 }

@@ -1,7 +1,11 @@
 package match_test
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -63,4 +67,48 @@ func BenchmarkMatch(b *testing.B) {
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "queries/s")
 		})
 	}
+}
+
+// BenchmarkStart measures getting a Matcher of a bank of 200,000 PDQ hashes with supplier ids
+// and categories, as "vigil match" does at start: by indexing the store's entries, and by
+// loading a snapshot.
+func BenchmarkStart(b *testing.B) {
+	const n = 200_000
+	m, s, clock := newMatcher(b)
+	createBanks(b, m, bank{name: "pdq"})
+	rng := rand.New(rand.NewPCG(12, 12))
+	entries := make([]match.Entry, n)
+	for i := range entries {
+		entries[i] = pdqEntry(randomHash(rng), strconv.Itoa(i))
+		entries[i].Category = []string{"A1", "A2", "B1", "B2"}[i%4]
+	}
+	add(b, m, "pdq", entries...)
+	var snap bytes.Buffer
+	if err := m.WriteSnapshot(&snap); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("index", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := match.NewMatcher(context.Background(), s, clock.Now); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "entries/s")
+	})
+	b.Run("snapshot", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := match.LoadMatcher(context.Background(), s, bytes.NewReader(snap.Bytes()), clock.Now); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "entries/s")
+	})
+	b.Run("write", func(b *testing.B) {
+		for b.Loop() {
+			if err := m.WriteSnapshot(io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "entries/s")
+	})
 }

@@ -1,6 +1,11 @@
 package match_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"hash/crc32"
+	"io"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -44,4 +49,69 @@ func FuzzMatch(f *testing.F) {
 			t.Fatalf("query %+v, options %+v:\ngot  %+v\nwant %+v", q, opt, got, want)
 		}
 	})
+}
+
+// FuzzLoadMatcher loads arbitrary snapshots: each must load or fail with an error, never panic,
+// and one that loads must match and write a snapshot again. With fix set, the checksums of the
+// header, text and rows are recomputed first, so that the fuzzer reaches the checks behind them.
+func FuzzLoadMatcher(f *testing.F) {
+	s, clock, data := snapshotFixture(f)
+	f.Add(data, false)
+	f.Add(data, true)
+	f.Add(data[:len(data)/2], true)
+	for _, at := range []int{20, 33, 45, len(data) / 3, len(data) / 2} {
+		b := bytes.Clone(data)
+		b[at] ^= 0x41
+		f.Add(b, true)
+	}
+	rng := rand.New(rand.NewPCG(8, 8))
+	var queries []match.Query
+	for range 20 {
+		queries = append(queries, query(randomHash(rng)))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, fix bool) {
+		if fix {
+			data = fixChecksums(data)
+		}
+		m, err := match.LoadMatcher(context.Background(), s, bytes.NewReader(data), clock.Now)
+		if err != nil {
+			return
+		}
+		for _, q := range queries {
+			m.Match(q, match.MatchOptions{Threshold: 64})
+		}
+		if err := m.WriteSnapshot(io.Discard); err != nil {
+			t.Fatalf("a loaded Matcher cannot write a snapshot: %v", err)
+		}
+	})
+}
+
+// fixChecksums returns data with the CRC-32C of each section before the index recomputed, as far
+// as data holds the sections its header describes.
+func fixChecksums(data []byte) []byte {
+	data = bytes.Clone(data)
+	le := binary.LittleEndian
+	const headerSize = 40
+	if len(data) < headerSize {
+		return data
+	}
+	names := int(le.Uint32(data[20:])) + int(le.Uint32(data[24:]))
+	rows, text := uint64(le.Uint32(data[28:])), le.Uint64(data[32:])
+	end := uint64(headerSize)
+	for range min(names, 1<<17) {
+		if end >= uint64(len(data)) {
+			return data
+		}
+		end += 1 + uint64(data[end])
+	}
+	start := uint64(0)
+	for _, size := range []uint64{end, text, rows * 64} {
+		if start+size+4 > uint64(len(data)) || size > 1<<32 {
+			return data
+		}
+		sum := crc32.Checksum(data[start:start+size], crc32.MakeTable(crc32.Castagnoli))
+		le.PutUint32(data[start+size:], sum)
+		start += size + 4
+	}
+	return data
 }

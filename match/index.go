@@ -63,43 +63,89 @@ func newRef(st *bankState, e Entry) (entryRef, error) {
 	return ref, nil
 }
 
-// insert indexes entries of the bank st. It checks every entry before changing anything, so an
-// error leaves the indexes as they were.
+// insert indexes entries of the bank st. On error the indexes are as they were.
 func (m *Matcher) insert(st *bankState, entries []Entry) error {
-	refs := make([]entryRef, len(entries))
-	var ids []uint32
-	var codes []hamming.Code
-	for i, e := range entries {
-		ref, err := newRef(st, e)
-		if err != nil {
-			return err
-		}
-		refs[i] = ref
-		if ref.signal.Type == signal.PDQ {
-			ids = append(ids, e.ID)
-			codes = append(codes, hamming.Code(ref.code))
+	m.mu.Lock()
+	m.refs = slices.Grow(m.refs, max(0, len(entries)-len(m.free)))
+	m.mu.Unlock()
+	ix := m.newIndexer(st)
+	for _, e := range entries {
+		if err := ix.add(e); err != nil {
+			return ix.finish(err)
 		}
 	}
-	for start := 0; start < len(refs); start += updateChunk {
-		m.mu.Lock()
-		if start == 0 {
-			m.refs = slices.Grow(m.refs, max(0, len(refs)-len(m.free)))
-		}
-		for _, ref := range refs[start:min(start+updateChunk, len(refs))] {
-			m.insertLocked(ref)
-		}
-		m.mu.Unlock()
+	return ix.finish(nil)
+}
+
+// indexer indexes entries of one bank as they come, updateChunk at a time, so that entries
+// read from the store one by one need not be held all at once, and matching goes on between
+// chunks. Until finish, the entries are in the entry table but not in the PDQ index.
+type indexer struct {
+	m     *Matcher
+	st    *bankState
+	chunk []entryRef     // checked, not yet stored
+	ids   []uint32       // of the entries stored, to undo an indexing that fails
+	pdq   []uint32       // of the PDQ entries stored, for the PDQ index
+	codes []hamming.Code // of the PDQ entries stored
+}
+
+func (m *Matcher) newIndexer(st *bankState) *indexer {
+	return &indexer{m: m, st: st, chunk: make([]entryRef, 0, updateChunk)}
+}
+
+// add indexes e, an entry of the indexer's bank.
+func (ix *indexer) add(e Entry) error {
+	ref, err := newRef(ix.st, e)
+	if err != nil {
+		return err
 	}
-	// The references exist before the index can return their ids.
-	if err := m.pdq.Add(ids, codes); err != nil {
-		return fmt.Errorf("bank %s: index PDQ hashes: %w", st.bank.Name, err)
+	ix.chunk = append(ix.chunk, ref)
+	if len(ix.chunk) == updateChunk {
+		ix.flush()
 	}
 	return nil
+}
+
+// flush stores the entries of the chunk in the entry table.
+func (ix *indexer) flush() {
+	ix.m.mu.Lock()
+	for _, ref := range ix.chunk {
+		ix.m.insertLocked(ref)
+		ix.ids = append(ix.ids, ref.id)
+		if ref.signal.Type == signal.PDQ {
+			ix.pdq = append(ix.pdq, ref.id)
+			ix.codes = append(ix.codes, hamming.Code(ref.code))
+		}
+	}
+	ix.m.mu.Unlock()
+	ix.chunk = ix.chunk[:0]
+}
+
+// finish ends the indexing: when err, an error of reading the entries, is nil, by adding the
+// PDQ entries to the PDQ index; otherwise, or when that fails, by removing the entries indexed.
+// It returns the error.
+func (ix *indexer) finish(err error) error {
+	if err == nil {
+		ix.flush()
+		// The references exist before the index can return their ids.
+		if err = ix.m.pdq.Add(ix.pdq, ix.codes); err != nil {
+			err = fmt.Errorf("bank %s: index PDQ hashes: %w", ix.st.bank.Name, err)
+		}
+	}
+	if err != nil {
+		ix.m.remove(ix.ids)
+	}
+	return err
 }
 
 // insertLocked stores ref, replacing an entry of the same id. m.mu is held.
 func (m *Matcher) insertLocked(ref entryRef) {
 	m.removeLocked(ref.id)
+	m.placeLocked(ref)
+}
+
+// placeLocked stores ref, whose id is not indexed. m.mu is held.
+func (m *Matcher) placeLocked(ref entryRef) {
 	ref.category = m.intern(ref.category)
 	var slot uint32
 	if n := len(m.free); n > 0 {

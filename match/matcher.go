@@ -26,6 +26,10 @@ type Matcher struct {
 	pdq      *hamming.Index // PDQ entries of enabled banks, by entry id
 	scratch  sync.Pool      // of *scratch, so that matching does not allocate search buffers
 	changing sync.Mutex     // serialises changes, so that store and indexes change in the same order
+	// version is the store version (see Versioned) that the indexes reflect when versionKnown;
+	// both are guarded by changing.
+	version      uint64
+	versionKnown bool
 
 	mu         sync.RWMutex // guards the fields below, and the bankStates they point to
 	banks      map[string]*bankState
@@ -45,20 +49,17 @@ type scratch struct {
 
 // NewMatcher loads every bank of store and indexes the entries of the enabled ones. clock tells
 // the time that entries' DisabledUntil is compared with; nil means time.Now.
+//
+// When store is Versioned and no other writer changed it meanwhile, the Matcher knows which
+// version of the store it reflects, and can write a snapshot (WriteSnapshot).
 func NewMatcher(ctx context.Context, store Store, clock func() time.Time) (*Matcher, error) {
-	if clock == nil {
-		clock = time.Now
-	}
-	m := &Matcher{
-		store: store, clock: clock, pdq: hamming.New(),
-		banks: map[string]*bankState{}, slots: map[uint32]uint32{}, exact: map[signal.Signal]uint32{},
-		categories: map[string]string{},
-	}
-	m.scratch.New = func() any { return &scratch{searcher: m.pdq.Searcher()} }
+	before, versionErr := storeVersion(ctx, store)
+	m := newMatcher(store, clock, hamming.New())
 	banks, err := store.Banks(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load banks: %w", err)
 	}
+	m.reserve(ctx, banks)
 	for _, b := range banks {
 		st := &bankState{bank: b}
 		m.banks[b.Name] = st
@@ -68,16 +69,91 @@ func NewMatcher(ctx context.Context, store Store, clock func() time.Time) (*Matc
 			}
 		}
 	}
+	if versionErr == nil {
+		after, err := storeVersion(ctx, store)
+		m.version, m.versionKnown = before, err == nil && after == before
+	}
 	return m, nil
 }
 
-// load indexes the entries of the bank st.
-func (m *Matcher) load(ctx context.Context, st *bankState) error {
-	entries, err := m.store.Entries(ctx, st.bank.Name)
-	if err != nil {
-		return fmt.Errorf("load bank %s: %w", st.bank.Name, err)
+// reserve makes room in the entry table for the entries of the enabled banks, when the store
+// can count them, so that it does not grow, and briefly double, entry by entry.
+func (m *Matcher) reserve(ctx context.Context, banks []Bank) {
+	total := 0
+	for _, b := range banks {
+		if !b.Enabled {
+			continue
+		}
+		n, err := m.store.CountEntries(ctx, b.Name)
+		if err != nil {
+			return // the loading that follows reports it
+		}
+		total += n
 	}
-	return m.insert(st, entries)
+	m.refs = make([]entryRef, 0, total)
+	m.slots = make(map[uint32]uint32, total)
+}
+
+// newMatcher returns a Matcher of store with no banks, whose PDQ index is pdq.
+func newMatcher(store Store, clock func() time.Time, pdq *hamming.Index) *Matcher {
+	if clock == nil {
+		clock = time.Now
+	}
+	m := &Matcher{
+		store: store, clock: clock, pdq: pdq,
+		banks: map[string]*bankState{}, slots: map[uint32]uint32{}, exact: map[signal.Signal]uint32{},
+		categories: map[string]string{},
+	}
+	m.scratch.New = func() any { return &scratch{searcher: m.pdq.Searcher()} }
+	return m
+}
+
+// storeVersion returns the version of store, which must be Versioned.
+func storeVersion(ctx context.Context, store Store) (uint64, error) {
+	v, ok := store.(Versioned)
+	if !ok {
+		return 0, fmt.Errorf("%w: the store (%T) does not tell its version", ErrUnknownVersion, store)
+	}
+	version, err := v.StoreVersion(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", ErrUnknownVersion, err)
+	}
+	return version, nil
+}
+
+// tracked updates the store version the Matcher reflects after a change: one call of a store
+// method that writes, which changed the store or not, followed by the index updates, which
+// left the indexes consistent with the store or not. If the store's version is not the one
+// expected, another writer changed the store too, and the Matcher no longer knows its version.
+// m.changing is held.
+func (m *Matcher) tracked(ctx context.Context, changed, consistent bool) {
+	if !m.versionKnown {
+		return
+	}
+	want := m.version
+	if changed {
+		want++
+	}
+	v, err := storeVersion(ctx, m.store)
+	m.version, m.versionKnown = v, err == nil && v == want && consistent
+}
+
+// load indexes the entries of the bank st, one at a time when the store is an EntryScanner.
+// On error the indexes are as they were.
+func (m *Matcher) load(ctx context.Context, st *bankState) error {
+	scanner, ok := m.store.(EntryScanner)
+	if !ok {
+		entries, err := m.store.Entries(ctx, st.bank.Name)
+		if err != nil {
+			return fmt.Errorf("load bank %s: %w", st.bank.Name, err)
+		}
+		return m.insert(st, entries)
+	}
+	ix := m.newIndexer(st)
+	if err := scanner.ScanEntries(ctx, st.bank.Name, ix.add); err != nil {
+		return ix.finish(fmt.Errorf("load bank %s: %w", st.bank.Name, err))
+	}
+	return ix.finish(nil)
 }
 
 // Banks returns the settings of every bank the Matcher knows, sorted by name.
@@ -108,11 +184,13 @@ func (m *Matcher) CreateBank(ctx context.Context, b Bank) error {
 		b.Created = m.clock()
 	}
 	if err := m.store.CreateBank(ctx, b); err != nil {
+		m.tracked(ctx, false, true)
 		return err
 	}
 	m.mu.Lock()
 	m.banks[b.Name] = &bankState{bank: b}
 	m.mu.Unlock()
+	m.tracked(ctx, true, true)
 	return nil
 }
 
@@ -123,8 +201,16 @@ func (m *Matcher) UpdateBank(ctx context.Context, b Bank) error {
 	m.changing.Lock()
 	defer m.changing.Unlock()
 	if err := m.store.UpdateBank(ctx, b); err != nil {
+		m.tracked(ctx, false, true)
 		return err
 	}
+	err := m.updateBank(ctx, b)
+	m.tracked(ctx, true, err == nil)
+	return err
+}
+
+// updateBank applies the new settings b, already stored, to the indexes.
+func (m *Matcher) updateBank(ctx context.Context, b Bank) error {
 	st, adopted, err := m.bankState(ctx, b.Name)
 	if err != nil || adopted {
 		return err
@@ -153,6 +239,7 @@ func (m *Matcher) DeleteBank(ctx context.Context, name string) error {
 	m.changing.Lock()
 	defer m.changing.Unlock()
 	if err := m.store.DeleteBank(ctx, name); err != nil {
+		m.tracked(ctx, false, true)
 		return err
 	}
 	m.mu.Lock()
@@ -165,6 +252,7 @@ func (m *Matcher) DeleteBank(ctx context.Context, name string) error {
 	if ok {
 		m.remove(m.bankIDs(st))
 	}
+	m.tracked(ctx, true, true)
 	return nil
 }
 
@@ -175,17 +263,26 @@ func (m *Matcher) AddEntries(ctx context.Context, bank string, entries []Entry) 
 	defer m.changing.Unlock()
 	added, err := m.store.AddEntries(ctx, bank, entries)
 	if err != nil || added == 0 {
+		m.tracked(ctx, false, true)
 		return added, err
 	}
+	err = m.indexAdded(ctx, bank, entries, added)
+	m.tracked(ctx, true, err == nil)
+	return added, err
+}
+
+// indexAdded indexes the entries that the store added to bank, those it gave an id, when the
+// bank is enabled.
+func (m *Matcher) indexAdded(ctx context.Context, bank string, entries []Entry, added int) error {
 	st, adopted, err := m.bankState(ctx, bank)
 	if err != nil || adopted {
-		return added, err
+		return err
 	}
 	m.mu.RLock()
 	enabled := st.bank.Enabled
 	m.mu.RUnlock()
 	if !enabled {
-		return added, nil
+		return nil
 	}
 	fresh := make([]Entry, 0, added)
 	for _, e := range entries {
@@ -193,7 +290,7 @@ func (m *Matcher) AddEntries(ctx context.Context, bank string, entries []Entry) 
 			fresh = append(fresh, e)
 		}
 	}
-	return added, m.insert(st, fresh)
+	return m.insert(st, fresh)
 }
 
 // RemoveEntries removes entries from a bank through the store, then from the indexes.
@@ -201,9 +298,11 @@ func (m *Matcher) RemoveEntries(ctx context.Context, bank string, ids []uint32) 
 	m.changing.Lock()
 	defer m.changing.Unlock()
 	if err := m.store.RemoveEntries(ctx, bank, ids); err != nil {
+		m.tracked(ctx, false, true)
 		return err
 	}
 	m.remove(ids)
+	m.tracked(ctx, len(ids) > 0, true)
 	return nil
 }
 

@@ -84,3 +84,25 @@ type Store interface {
 	// not in the bank is an error and nothing is removed.
 	RemoveEntries(ctx context.Context, bank string, ids []uint32) error
 }
+
+// Versioned is a Store that can tell which state its banks and entries are in, so that a Matcher
+// snapshot can be checked against it (see LoadMatcher). Package bankfile implements it, and a
+// database store can with a counter it increases in the transaction of every change.
+type Versioned interface {
+	// StoreVersion returns the number of the store's current state. It increases by exactly one
+	// with every successful CreateBank, UpdateBank and DeleteBank, every AddEntries that adds an
+	// entry, and every RemoveEntries with at least one id, whoever makes the change, and by at
+	// least one with any other change to banks or entries; failed calls, AddEntries that adds
+	// nothing and RemoveEntries without ids leave it as it is. It returns an error when the
+	// state cannot be told, for example while another process is in the middle of a change.
+	StoreVersion(ctx context.Context) (uint64, error)
+}
+
+// EntryScanner is a Store that can hand out the entries of a bank one at a time, so that a
+// Matcher indexing a bank of millions of entries does not hold them all at once. Package
+// bankfile implements it.
+type EntryScanner interface {
+	// ScanEntries calls fn with every entry of bank, in the order they were added, as Entries
+	// would return them, and stops with the first error fn returns.
+	ScanEntries(ctx context.Context, bank string, fn func(Entry) error) error
+}

@@ -40,3 +40,11 @@ func BenchmarkHash(b *testing.B) {
 func sizeName(side int) string {
 	return map[int]string{64: "64x64", 512: "512x512"}[side]
 }
+
+// BenchmarkString measures formatting a hash as hex, which exports and match output do per entry.
+func BenchmarkString(b *testing.B) {
+	h := Hash{0x0123456789abcdef, 0xfedcba9876543210, 0x1111111111111111, 0x8000000000000001}
+	for b.Loop() {
+		_ = h.String()
+	}
+}

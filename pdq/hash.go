@@ -7,6 +7,7 @@
 package pdq
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"math/bits"
@@ -18,12 +19,26 @@ import (
 type Hash [4]uint64
 
 // String returns the 64-character lowercase hex form used by the reference and by hash lists.
+// It allocates only the string: hash lists and match results format millions of hashes.
 func (h Hash) String() string {
-	return fmt.Sprintf("%016x%016x%016x%016x", h[3], h[2], h[1], h[0])
+	var buf [64]byte
+	return string(h.appendHex(buf[:0]))
 }
 
+// AppendText implements encoding.TextAppender: it appends the hex form of h, as String returns it.
+func (h Hash) AppendText(b []byte) ([]byte, error) { return h.appendHex(b), nil }
+
 // MarshalText implements encoding.TextMarshaler so hashes appear as hex in JSON.
-func (h Hash) MarshalText() ([]byte, error) { return []byte(h.String()), nil }
+func (h Hash) MarshalText() ([]byte, error) { return h.appendHex(make([]byte, 0, 64)), nil }
+
+// appendHex appends the hex form of h to b: the 256-bit big-endian number, word 3 first.
+func (h Hash) appendHex(b []byte) []byte {
+	var raw [32]byte
+	for w := range 4 {
+		binary.BigEndian.PutUint64(raw[(3-w)*8:], h[w])
+	}
+	return hex.AppendEncode(b, raw[:])
+}
 
 // UnmarshalText implements encoding.TextUnmarshaler, accepting what Parse accepts.
 func (h *Hash) UnmarshalText(text []byte) error {

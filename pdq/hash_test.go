@@ -1,6 +1,7 @@
 package pdq
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -182,4 +183,19 @@ func FuzzHash(f *testing.F) {
 			t.Fatalf("%dx%d: Hash %s q%d, Dihedral %s q%d", width, height, hash, q, dih[0], dq)
 		}
 	})
+}
+
+// TestStringMatchesPrintf checks the hex form against the obvious formatting of the four words,
+// most significant first, on random hashes, through String, AppendText and MarshalText.
+func TestStringMatchesPrintf(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for range 1000 {
+		h := Hash{rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64() >> rng.UintN(64)}
+		want := fmt.Sprintf("%016x%016x%016x%016x", h[3], h[2], h[1], h[0])
+		appended, _ := h.AppendText([]byte("x:"))
+		marshalled, _ := h.MarshalText()
+		if got := h.String(); got != want || string(appended) != "x:"+want || string(marshalled) != want {
+			t.Fatalf("String %q, AppendText %q, MarshalText %q; want %q", got, appended, marshalled, want)
+		}
+	}
 }

@@ -17,10 +17,10 @@ type nameList struct {
 	envSet  bool // the environment variable is set and not empty, so the first Set is its value
 }
 
-// newNameList returns an empty list for the flag name, told whether parseArgs will set it
-// from the environment first.
-func newNameList(e *env, name string) *nameList {
-	v, ok := e.lookupEnv(envName(name))
+// newNameList returns an empty list for the flag name of command, told whether parseArgs
+// will set it from the environment first.
+func newNameList(e *env, command, name string) *nameList {
+	v, ok := e.lookupEnv(envName(command, name))
 	return &nameList{envSet: ok && v != ""}
 }
 

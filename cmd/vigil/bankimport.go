@@ -24,9 +24,12 @@ format is detected when --format is not given.
 
 Every line is validated. A bad line is reported on stderr as FILE:LINE:
 REASON and skipped; with --strict nothing at all is imported when any line of
-any FILE is bad, and the exit status is 1. Each file is imported atomically,
-and hashes the bank already holds are skipped, so importing a file twice
-changes nothing. A summary goes to stderr.`
+any FILE is bad, and the exit status is 1. Each file is imported atomically
+(with --strict, all of them together), and hashes the bank already holds are
+skipped, so importing a file twice changes nothing. The entries read are
+spooled to an unnamed temporary file in the data directory, not held in
+memory: an import needs about 50 bytes of memory per hash, and the bank is
+locked for writing only after the last line is read. A summary goes to stderr.`
 
 // runBankImport is "vigil bank import".
 func runBankImport(e *env, args []string) int {
@@ -100,12 +103,8 @@ type importer struct {
 func (imp *importer) importEach(files []string) int {
 	status := exitOK
 	for _, f := range files {
-		entries, err := imp.read(f)
-		if err == nil {
-			err = imp.store(f, entries)
-		}
-		if err != nil {
-			failf(imp.fs, "%v", err)
+		if err := imp.importFiles([]string{f}, false); err != nil {
+			failf(imp.fs, "import %s: %v", f, err)
 			status = exitFailed
 		}
 	}
@@ -114,91 +113,118 @@ func (imp *importer) importEach(files []string) int {
 	return status
 }
 
-// importStrict reads every file first and imports them only if none has a bad line.
+// importStrict imports all the files in one atomic step, and nothing if any line is bad.
 func (imp *importer) importStrict(files []string) int {
-	all := make([][]match.Entry, len(files))
-	for i, f := range files {
-		entries, err := imp.read(f)
-		if err != nil {
-			return failf(imp.fs, "%v; nothing imported", err)
-		}
-		all[i] = entries
-	}
-	if imp.bad > 0 {
+	err := imp.importFiles(files, true)
+	switch {
+	case errors.Is(err, errBadLines):
 		return failf(imp.fs, "%d bad lines; nothing imported (--strict)", imp.bad)
-	}
-	for i, entries := range all {
-		if err := imp.store(files[i], entries); err != nil {
-			return failf(imp.fs, "%v; the files before it were imported", err)
-		}
+	case err != nil:
+		return failf(imp.fs, "%v; nothing imported", err)
 	}
 	fmt.Fprintf(imp.e.stderr, "vigil bank import: imported %d new, %d already present\n", imp.added, imp.present)
 	return exitOK
 }
 
-// read reads the hash-list file at path ("-" for stdin), reports its bad lines and counts
-// them, and returns its good records as entries of the bank. Its errors name the file.
-func (imp *importer) read(path string) ([]match.Entry, error) {
-	r, size, closeFile, err := openInput(imp.e.stdin, path)
+// errBadLines ends a strict import that met bad lines.
+var errBadLines = errors.New("bad lines")
+
+// importFiles streams the records of files into the bank in one atomic step, reporting and
+// counting bad lines; with strict, a bad line makes it fail with errBadLines once every
+// file has been read, so that all bad lines are reported. Only the set of the signals read
+// is held in memory, not the entries.
+func (imp *importer) importFiles(files []string, strict bool) error {
+	src := &recordSource{imp: imp, files: files, strict: strict}
+	defer src.finishFile()
+	added, skipped, err := imp.st.ImportEntries(context.Background(), imp.bank, src.next)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	defer closeFile()
-	var bar *byteProgress
-	if size >= progressMinBytes && isTerminal(imp.e.stderr) {
-		bar = newByteProgress(r, imp.e.stderr, path, size)
-		r = bar
-	}
-	opt := imp.opt
-	opt.Name = path
-	entries, err := imp.readEntries(r, opt, bar)
-	if bar != nil {
-		bar.finish()
-	}
-	return entries, err
+	imp.added += added
+	imp.present += skipped
+	return nil
 }
 
-// readEntries reads records one by one, reporting bad lines as they come (above the bar when
-// there is one) rather than collecting them, and turns the good ones into entries: holding
-// only entries keeps the memory of a large import down. Repeated signals are left for the
-// store to skip.
-func (imp *importer) readEntries(r io.Reader, opt hashlist.ReadOptions, bar *byteProgress) ([]match.Entry, error) {
-	rd, err := hashlist.NewReader(r, opt)
-	if err != nil {
-		return nil, err
-	}
-	var entries []match.Entry
+// recordSource yields the good records of hash-list files, one file after the other, as bank
+// entries, for bankfile.Store.ImportEntries.
+type recordSource struct {
+	imp    *importer
+	files  []string // the files not yet opened
+	strict bool
+	bad    int // bad lines met
+
+	rd    *hashlist.Reader // of the open file, nil between files
+	bar   *byteProgress    // of the open file, nil without a terminal
+	close func() error     // closes the open file, nil between files
+}
+
+// next returns the next entry, io.EOF after the last, or errBadLines at the end of a strict
+// import with bad lines. Bad lines are reported as they come (above the bar when there is
+// one) and skipped.
+func (s *recordSource) next() (match.Entry, error) {
 	for {
-		rec, err := rd.Next()
+		if s.rd == nil {
+			if len(s.files) == 0 {
+				if s.strict && s.bad > 0 {
+					return match.Entry{}, errBadLines
+				}
+				return match.Entry{}, io.EOF
+			}
+			if err := s.open(s.files[0]); err != nil {
+				return match.Entry{}, err
+			}
+			s.files = s.files[1:]
+		}
+		rec, err := s.rd.Next()
 		var bad *hashlist.LineError
 		switch {
 		case errors.Is(err, io.EOF):
-			return entries, nil
+			s.finishFile()
 		case errors.As(err, &bad):
-			imp.bad++
-			if bar != nil {
-				bar.printAbove(bad.Error())
+			s.bad++
+			s.imp.bad++
+			if s.bar != nil {
+				s.bar.printAbove(bad.Error())
 			} else {
-				fmt.Fprintln(imp.e.stderr, bad.Error())
+				fmt.Fprintln(s.imp.e.stderr, bad.Error())
 			}
 		case err != nil:
-			return nil, err
-		default:
-			entries = append(entries, match.Entry{Bank: imp.bank, Signal: rec.Signal, SupplierID: rec.ID, Category: rec.Category, Note: rec.Note})
+			return match.Entry{}, err
+		case !s.strict || s.bad == 0: // once a strict import fails, entries are not needed
+			return match.Entry{Bank: s.imp.bank, Signal: rec.Signal, SupplierID: rec.ID, Category: rec.Category, Note: rec.Note}, nil
 		}
 	}
 }
 
-// store adds the entries read from file to the bank in one atomic step and counts what was
-// new.
-func (imp *importer) store(file string, entries []match.Entry) error {
-	added, err := imp.st.AddEntries(context.Background(), imp.bank, entries)
+// open opens path ("-" for stdin) with a progress bar on a terminal for a large file.
+func (s *recordSource) open(path string) error {
+	r, size, closeFile, err := openInput(s.imp.e.stdin, path)
 	if err != nil {
-		return fmt.Errorf("import %s: %w", file, err)
+		return err
 	}
-	imp.added += added
-	imp.present += len(entries) - added
+	if size >= progressMinBytes && isTerminal(s.imp.e.stderr) {
+		s.bar = newByteProgress(r, s.imp.e.stderr, path, size)
+		r = s.bar
+	}
+	opt := s.imp.opt
+	opt.Name = path
+	s.close = closeFile
+	if s.rd, err = hashlist.NewReader(r, opt); err != nil {
+		s.finishFile()
+		return err
+	}
 	return nil
+}
+
+// finishFile closes the open file, if any, and finishes its bar.
+func (s *recordSource) finishFile() {
+	if s.bar != nil {
+		s.bar.finish()
+	}
+	if s.close != nil {
+		s.close()
+	}
+	s.rd, s.bar, s.close = nil, nil, nil
 }
 
 // openInput opens path, or returns stdin for "-", with its size when known (-1 if not)

@@ -19,14 +19,14 @@ func newFlagSet(e *env, name, synopsis, description string) *flag.FlagSet {
 		fmt.Fprintf(w, "Usage: vigil %s [flags] %s\n\n%s\n", name, synopsis, description)
 		fmt.Fprintf(w, "\nFlags may come before or after arguments; each can also be set by the\n"+
 			"environment variable shown (the flag wins):\n\n")
-		fs.VisitAll(func(f *flag.Flag) { printFlag(w, f) })
+		fs.VisitAll(func(f *flag.Flag) { printFlag(w, name, f) })
 	}
 	return fs
 }
 
-// printFlag writes one flag's entry of a usage text: name, value kind, description,
-// default unless it is the zero value, and environment variable.
-func printFlag(w io.Writer, f *flag.Flag) {
+// printFlag writes one flag's entry of the usage text of command: name, value kind,
+// description, default unless it is the zero value, and environment variable.
+func printFlag(w io.Writer, command string, f *flag.Flag) {
 	kind, usage := flag.UnquoteUsage(f)
 	if kind != "" {
 		kind = " " + kind
@@ -35,19 +35,45 @@ func printFlag(w io.Writer, f *flag.Flag) {
 	if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
 		def = fmt.Sprintf("default %s, ", f.DefValue)
 	}
-	fmt.Fprintf(w, "  --%s%s\n\t%s (%s%s)\n", f.Name, kind, usage, def, envName(f.Name))
+	fmt.Fprintf(w, "  --%s%s\n\t%s (%s%s)\n", f.Name, kind, usage, def, envName(command, f.Name))
 }
 
-// envName is the environment variable that sets the flag name: --max-pixels is
-// VIGIL_MAX_PIXELS.
-func envName(flagName string) string {
-	return "VIGIL_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+// globalFlags are the flags that mean the same thing in every command that has them, so that
+// one environment variable named after the flag alone sets them all: VIGIL_DATA is the data
+// directory of every command. Any other flag means something of its own command (--format is
+// an output format for "hash" and an input format for "bank import"), so its variable carries
+// the command's name too.
+var globalFlags = map[string]bool{
+	"data":       true, // the data directory
+	"bank":       true, // the banks to match against
+	"workers":    true, // how many items to hash at once
+	"flavour":    true, // the PDQ flavour to hash with
+	"fast":       true, // fast, approximate JPEG decoding
+	"max-pixels": true, // the largest image to decode
+	"max-bytes":  true, // the largest file to read
+	"key":        true, // the API key that commands calling the service send
 }
 
-// parseArgs sets fs's flags from VIGIL_* environment variables, then from args, where flags
-// may come before, between or after positional arguments (the standard flag package stops
-// at the first positional one). Everything after a "--" is positional. It returns the
-// positional arguments in order. On error the reason and usage have been printed.
+// envName is the environment variable that sets the flag name of command: VIGIL_ and the
+// flag's name for global flags (--max-pixels is VIGIL_MAX_PIXELS), otherwise VIGIL_, the
+// command's words and the flag's name ("bank import" --format is VIGIL_BANK_IMPORT_FORMAT).
+func envName(command, flagName string) string {
+	if globalFlags[flagName] {
+		return bareEnvName(flagName)
+	}
+	return bareEnvName(strings.ReplaceAll(command, " ", "_") + "_" + flagName)
+}
+
+// bareEnvName is VIGIL_ and name in capitals, with '_' for '-'.
+func bareEnvName(name string) string {
+	return "VIGIL_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// parseArgs sets fs's flags from VIGIL_* environment variables (see envName; fs is named
+// after its command), then from args, where flags may come before, between or after
+// positional arguments (the standard flag package stops at the first positional one).
+// Everything after a "--" is positional. It returns the positional arguments in order. On
+// error the reason and usage have been printed.
 func parseArgs(fs *flag.FlagSet, args []string, lookupEnv func(string) (string, bool)) ([]string, error) {
 	if err := applyEnv(fs, lookupEnv); err != nil {
 		fmt.Fprintf(fs.Output(), "vigil %s: %v\nRun \"vigil help %s\" for usage.\n", fs.Name(), err, fs.Name())
@@ -70,16 +96,24 @@ func parseArgs(fs *flag.FlagSet, args []string, lookupEnv func(string) (string, 
 	}
 }
 
-// applyEnv sets each flag of fs whose VIGIL_* variable is set and not empty.
+// applyEnv sets each flag of fs whose VIGIL_* variable is set and not empty. It warns about
+// a set variable named after a command-specific flag alone (VIGIL_FORMAT), which earlier
+// versions read for every command with that flag and which now sets nothing.
 func applyEnv(fs *flag.FlagSet, lookupEnv func(string) (string, bool)) error {
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
-		v, ok := lookupEnv(envName(f.Name))
+		name := envName(fs.Name(), f.Name)
+		if bare := bareEnvName(f.Name); bare != name {
+			if v, ok := lookupEnv(bare); ok && v != "" {
+				fmt.Fprintf(fs.Output(), "vigil %s: warning: %s is not read; --%s is set by %s\n", fs.Name(), bare, f.Name, name)
+			}
+		}
+		v, ok := lookupEnv(name)
 		if !ok || v == "" || err != nil {
 			return
 		}
 		if setErr := fs.Set(f.Name, v); setErr != nil {
-			err = fmt.Errorf("environment %s=%q: %w", envName(f.Name), v, setErr)
+			err = fmt.Errorf("environment %s=%q: %w", name, v, setErr)
 		}
 	})
 	return err

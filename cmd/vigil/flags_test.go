@@ -55,7 +55,9 @@ func TestParseArgs(t *testing.T) {
 		{name: "after double dash all are arguments", args: []string{"a", "--", "--fast", "-x"}, wantArgs: []string{"a", "--fast", "-x"}, wantFormat: "jsonl", wantWorkers: 1},
 		{name: "double dash after bool flag ends flags", args: []string{"--fast", "--", "--workers=2"}, wantArgs: []string{"--workers=2"}, wantFormat: "jsonl", wantFast: true, wantWorkers: 1},
 		{name: "double dash as a flag value", args: []string{"--format", "--", "a", "--fast"}, wantArgs: []string{"a"}, wantFormat: "--", wantFast: true, wantWorkers: 1},
-		{name: "env", env: map[string]string{"VIGIL_FORMAT": "tsv", "VIGIL_FAST": "1", "VIGIL_WORKERS": "4"}, args: []string{"a"}, wantArgs: []string{"a"}, wantFormat: "tsv", wantFast: true, wantWorkers: 4},
+		{name: "env", env: map[string]string{"VIGIL_TEST_FORMAT": "tsv", "VIGIL_FAST": "1", "VIGIL_WORKERS": "4"}, args: []string{"a"}, wantArgs: []string{"a"}, wantFormat: "tsv", wantFast: true, wantWorkers: 4},
+		{name: "command flag ignores bare env", env: map[string]string{"VIGIL_FORMAT": "tsv"}, wantFormat: "jsonl", wantWorkers: 1},
+		{name: "global flag ignores scoped env", env: map[string]string{"VIGIL_TEST_WORKERS": "4"}, wantFormat: "jsonl", wantWorkers: 1},
 		{name: "flag beats env", env: map[string]string{"VIGIL_WORKERS": "4"}, args: []string{"a", "--workers", "2"}, wantArgs: []string{"a"}, wantFormat: "jsonl", wantWorkers: 2},
 		{name: "empty env ignored", env: map[string]string{"VIGIL_WORKERS": ""}, wantFormat: "jsonl", wantWorkers: 1},
 		{name: "unrelated env ignored", env: map[string]string{"VIGIL_NOPE": "x", "WORKERS": "9"}, wantFormat: "jsonl", wantWorkers: 1},
@@ -91,17 +93,62 @@ func TestParseArgs(t *testing.T) {
 
 func TestEnvName(t *testing.T) {
 	t.Parallel()
-	tests := []struct{ flag, want string }{
-		{"workers", "VIGIL_WORKERS"},
-		{"max-pixels", "VIGIL_MAX_PIXELS"},
+	tests := []struct{ command, flag, want string }{
+		{"hash", "workers", "VIGIL_WORKERS"},
+		{"scan", "max-pixels", "VIGIL_MAX_PIXELS"},
+		{"bank import", "data", "VIGIL_DATA"},
+		{"match", "bank", "VIGIL_BANK"},
+		{"hash", "format", "VIGIL_HASH_FORMAT"},
+		{"bank import", "format", "VIGIL_BANK_IMPORT_FORMAT"},
+		{"bank export", "format", "VIGIL_BANK_EXPORT_FORMAT"},
+		{"bank create", "min-quality", "VIGIL_BANK_CREATE_MIN_QUALITY"},
+		{"match", "threshold", "VIGIL_MATCH_THRESHOLD"},
+		{"bench match", "threshold", "VIGIL_BENCH_MATCH_THRESHOLD"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.flag, func(t *testing.T) {
+		t.Run(tt.command+" "+tt.flag, func(t *testing.T) {
 			t.Parallel()
-			if got := envName(tt.flag); got != tt.want {
-				t.Errorf("envName(%q) = %q, want %q", tt.flag, got, tt.want)
+			if got := envName(tt.command, tt.flag); got != tt.want {
+				t.Errorf("envName(%q, %q) = %q, want %q", tt.command, tt.flag, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestEnvNamesUnique checks, on every command's usage text, that each flag shows its variable
+// and that no variable sets flags of different meaning: a variable is either a global flag's,
+// the same in every command, or one command's.
+func TestEnvNamesUnique(t *testing.T) {
+	t.Parallel()
+	owner := map[string]string{} // variable to "global --flag" or "command --flag"
+	for _, c := range commandTable() {
+		var out strings.Builder
+		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, lookupEnv: lookupIn(nil)}
+		c.run(e, []string{"-h"})
+		lines := strings.Split(out.String(), "\n")
+		for i, line := range lines[:len(lines)-1] {
+			flagName, ok := strings.CutPrefix(line, "  --")
+			if !ok {
+				continue
+			}
+			flagName, _, _ = strings.Cut(flagName, " ")
+			next := lines[i+1]
+			v := strings.TrimSuffix(next[max(0, strings.LastIndex(next, "VIGIL_")):], ")")
+			if want := envName(c.name, flagName); v != want {
+				t.Errorf("vigil %s --%s: usage shows %q, want %q", c.name, flagName, v, want)
+			}
+			who := c.name + " --" + flagName
+			if v == bareEnvName(flagName) {
+				who = "global --" + flagName
+			}
+			if prev, seen := owner[v]; seen && prev != who {
+				t.Errorf("%s sets both %s and %s", v, prev, who)
+			}
+			owner[v] = who
+		}
+	}
+	if len(owner) < 20 {
+		t.Fatalf("found only %d variables in the usage texts: %v", len(owner), owner)
 	}
 }
 

@@ -319,11 +319,11 @@ func TestHashEnvironment(t *testing.T) {
 		wantCode int
 		want     string // substring of stdout, or of stderr when wantCode is not exitOK
 	}{
-		{"format from env", map[string]string{"VIGIL_FORMAT": "tsv"}, nil, exitOK, "path\tpdq\t"},
-		{"flag beats env", map[string]string{"VIGIL_FORMAT": "tsv"}, []string{"--format", "jsonl"}, exitOK, `{"path":`},
-		{"empty env is unset", map[string]string{"VIGIL_FORMAT": ""}, nil, exitOK, `{"path":`},
+		{"format from env", map[string]string{"VIGIL_HASH_FORMAT": "tsv"}, nil, exitOK, "path\tpdq\t"},
+		{"flag beats env", map[string]string{"VIGIL_HASH_FORMAT": "tsv"}, []string{"--format", "jsonl"}, exitOK, `{"path":`},
+		{"empty env is unset", map[string]string{"VIGIL_HASH_FORMAT": ""}, nil, exitOK, `{"path":`},
 		{"flavour from env", map[string]string{"VIGIL_FLAVOUR": "cli"}, nil, exitOK, cliPDQ},
-		{"bool from env", map[string]string{"VIGIL_DIHEDRAL": "true"}, nil, exitOK, `"pdq_dihedral":[`},
+		{"bool from env", map[string]string{"VIGIL_HASH_DIHEDRAL": "true"}, nil, exitOK, `"pdq_dihedral":[`},
 		{"bad env value", map[string]string{"VIGIL_WORKERS": "many"}, nil, exitUsage, `VIGIL_WORKERS="many"`},
 		{"invalid env value", map[string]string{"VIGIL_WORKERS": "0"}, nil, exitUsage, "--workers: must be at least 1"},
 	}

@@ -91,7 +91,7 @@ func TestNameList(t *testing.T) {
 			t.Parallel()
 			e := &env{stderr: io.Discard, lookupEnv: lookupIn(tt.env)}
 			fs := newFlagSet(e, "test", "", "")
-			banks := newNameList(e, "bank")
+			banks := newNameList(e, fs.Name(), "bank")
 			fs.Var(banks, "bank", "")
 			if _, err := parseArgs(fs, tt.args, e.lookupEnv); err != nil {
 				t.Fatalf("parseArgs: %v", err)

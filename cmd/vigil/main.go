@@ -7,7 +7,9 @@
 //
 // Run "vigil help" for the list of commands and "vigil help COMMAND" for a command's flags.
 // Flags may come before or after arguments, and every flag can also be set with a VIGIL_*
-// environment variable (--max-pixels is VIGIL_MAX_PIXELS); a flag on the command line wins.
+// environment variable: a flag that means the same in every command by VIGIL_ and its name
+// (--data is VIGIL_DATA), any other by VIGIL_, the command and its name ("bank import"
+// --format is VIGIL_BANK_IMPORT_FORMAT). A flag on the command line wins.
 //
 // Exit status is 0 on success, 1 when some items failed (the others were still processed) and
 // 2 on a usage or configuration error.
@@ -62,8 +64,17 @@ func commandTable() []command {
 		{"bank export", "write a bank's entries as a hash list", runBankExport},
 		{"bank add", "add one hash to a bank", runBankAdd},
 		{"bank rm", "delete a bank", runBankRm},
+		{"serve", "run the service: API, web UI and workers", runServe},
+		{"migrate", "create or upgrade the service's database", runMigrate},
+		{"admin user add", "add a web UI user", runAdminUserAdd},
+		{"admin user passwd", "set a user's password", runAdminUserPasswd},
+		{"admin user disable", "disable (or --enable) a user", runAdminUserDisable},
+		{"admin key create", "create an API key and print it once", runAdminKeyCreate},
+		{"backup", "copy the service's database while it runs", runBackup},
+		{"audit verify", "check the audit log's hash chain", runAuditVerify},
 		{"bench hash", "measure hashing speed over a directory of images", runBenchHash},
 		{"bench match", "measure the matching index on synthetic hashes", runBenchMatch},
+		{"bench serve", "load a running server with photo submissions and measure it", runBenchServe},
 		{"version", "print the version", runVersion},
 		{"help", "list commands, or show one command's flags", runHelp},
 	}
@@ -122,10 +133,11 @@ func equalWords(words, args []string) bool {
 func printUsage(w io.Writer) {
 	fmt.Fprintf(w, "Usage: vigil COMMAND [flags] [args]\n\nCommands:\n")
 	for _, c := range commandTable() {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-20s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "\nRun \"vigil help COMMAND\" for a command's flags. Every flag can also be set with a\n"+
-		"VIGIL_* environment variable (--max-pixels is VIGIL_MAX_PIXELS); flags win.\n"+
+	fmt.Fprintf(w, "\nRun \"vigil help COMMAND\" for a command's flags and the VIGIL_* environment\n"+
+		"variable of each (--data is VIGIL_DATA, bank import --format VIGIL_BANK_IMPORT_FORMAT);\n"+
+		"flags win.\n"+
 		"Exit status: 0 ok, 1 some items failed, 2 usage error.\n")
 }
 

@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -26,15 +28,21 @@ type matchFlags struct {
 
 // addMatchFlags defines the matching flags on fs.
 func addMatchFlags(e *env, fs *flag.FlagSet) *matchFlags {
-	mf := &matchFlags{data: addDataFlag(fs), banks: newNameList(e, "bank")}
+	mf := &matchFlags{data: addDataFlag(fs), banks: newNameList(e, fs.Name(), "bank")}
 	fs.Var(mf.banks, "bank", "match against bank `NAME` only; repeat or separate by commas for several (default: every enabled bank)")
 	mf.threshold = fs.Int("threshold", 0, "match PDQ hashes within Hamming distance `N` in every bank (0: each bank's own threshold)")
 	return mf
 }
 
+// snapshotFile is the name, in the data directory, of the Matcher snapshot that "match" and
+// "scan" load instead of indexing every entry, and save after indexing them.
+const snapshotFile = "matcher.snapshot"
+
 // matcher opens the store and loads a matcher for the banks the flags select, with the
-// options to match with. Its errors are configuration errors. It warns on fs's output when
-// no bank is enabled, since then nothing can match.
+// options to match with: from the snapshot in the data directory when it is current,
+// otherwise from the banks, then saving the snapshot. Its errors are configuration errors.
+// It warns on fs's output when no bank is enabled, since then nothing can match, and when
+// the snapshot was damaged or could not be saved.
 func (mf *matchFlags) matcher(fs *flag.FlagSet) (*bankfile.Store, *match.Matcher, match.MatchOptions, error) {
 	opt := match.MatchOptions{Banks: mf.banks.names, Threshold: *mf.threshold}
 	if opt.Threshold < 0 || opt.Threshold > match.MaxThreshold {
@@ -44,8 +52,9 @@ func (mf *matchFlags) matcher(fs *flag.FlagSet) (*bankfile.Store, *match.Matcher
 	if err != nil {
 		return nil, nil, opt, err
 	}
-	m, err := match.NewMatcher(context.Background(), st, time.Now)
+	m, opened, err := match.OpenMatcher(context.Background(), st, filepath.Join(*mf.data, snapshotFile), time.Now)
 	if err == nil {
+		warnSnapshot(fs, opened)
 		if err = m.Check(opt); err != nil {
 			err = fmt.Errorf("--bank: %w", err)
 		}
@@ -60,6 +69,19 @@ func (mf *matchFlags) matcher(fs *flag.FlagSet) (*bankfile.Store, *match.Matcher
 		fmt.Fprintf(fs.Output(), "vigil %s: warning: no enabled bank in %s, nothing can match\n", fs.Name(), *mf.data)
 	}
 	return st, m, opt, nil
+}
+
+// warnSnapshot warns on fs's output when the snapshot file was there but unusable for
+// another reason than being out of date, or when the new one could not be saved for another
+// reason than a change under way: either costs every later start the time of indexing.
+func warnSnapshot(fs *flag.FlagSet, opened match.Opened) {
+	if r := opened.Rejected; r != nil && !errors.Is(r, iofs.ErrNotExist) && !errors.Is(r, match.ErrStaleSnapshot) &&
+		!errors.Is(r, match.ErrUnknownVersion) {
+		fmt.Fprintf(fs.Output(), "vigil %s: warning: snapshot not used, indexed the banks instead: %v\n", fs.Name(), r)
+	}
+	if err := opened.SaveErr; err != nil && !errors.Is(err, match.ErrUnknownVersion) {
+		fmt.Fprintf(fs.Output(), "vigil %s: warning: %v\n", fs.Name(), err)
+	}
 }
 
 // jsonMatch is one bank entry a query matched, as "match" and "scan" print it.
@@ -126,7 +148,16 @@ exit status is 1.
 
 A PDQ hash alone does not determine the hashes of the image rotated or
 flipped, so there is no --dihedral here: "vigil scan --dihedral" computes them
-from the image.`
+from the image.
+
+` + snapshotHelp
+
+// snapshotHelp is the part of the help of "match" and "scan" about the snapshot.
+const snapshotHelp = `The index of the banks is kept in DIR/` + snapshotFile + `: after any change
+to the banks (by any vigil command), the next run indexes every entry and saves
+the snapshot, and the runs after it load the snapshot instead, in a fraction of
+the time and memory. A snapshot of another state of the banks is never used;
+deleting the file is always safe.`
 
 // runMatch is "vigil match".
 func runMatch(e *env, args []string) int {

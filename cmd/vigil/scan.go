@@ -36,7 +36,9 @@ With --dihedral the hashes of the image's 8 rotations and reflections are
 matched too. With --resume, the files scanned without error are recorded in
 STATEFILE and a scan run again with the same STATEFILE skips them (and tries
 the failed ones again); an interrupt (Ctrl-C) stops the scan cleanly after the
-files in progress, saving the state.`
+files in progress, saving the state.
+
+` + snapshotHelp
 
 // runScan is "vigil scan".
 func runScan(e *env, args []string) int {

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vigilproject/vigil"
+	vhttp "github.com/vigilproject/vigil/http"
+	"github.com/vigilproject/vigil/match"
+	"github.com/vigilproject/vigil/pipeline"
+	"github.com/vigilproject/vigil/policy"
+	"github.com/vigilproject/vigil/sqlite"
+	"github.com/vigilproject/vigil/webhook"
+	"golang.org/x/term"
+)
+
+const serveDescription = `Run the service: the JSON API under /v1 (described at /v1/openapi.json and /docs),
+the HMA-compatible endpoints, the web UI, and the workers that scan content and
+deliver webhooks, on one embedded SQLite database in --data. The first start
+creates the database and user "admin", and prints admin's password once.
+SIGINT or SIGTERM stops accepting requests, lets work in flight finish for up
+to --grace, and exits.`
+
+// serveConfig is what "vigil serve" runs with.
+type serveConfig struct {
+	data, addr      string
+	tlsCert, tlsKey string
+	workers         int
+	grace           time.Duration
+	// listening, when set, receives the address once the server accepts connections; tests use
+	// it to find a server started on port 0.
+	listening chan<- string
+}
+
+// runServe is "vigil serve".
+func runServe(e *env, args []string) int {
+	fs := newFlagSet(e, "serve", "", serveDescription)
+	var cfg serveConfig
+	fs.StringVar(&cfg.data, "data", defaultDataDir, "keep the database and its secrets in `DIR`")
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
+	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "serve HTTPS with the certificate chain in `FILE` (PEM)")
+	fs.StringVar(&cfg.tlsKey, "tls-key", "", "the private key of --tls-cert, in `FILE` (PEM)")
+	fs.IntVar(&cfg.workers, "workers", 0, "hash `N` items at once (0: one per CPU)")
+	fs.DurationVar(&cfg.grace, "grace", 30*time.Second, "on shutdown, wait up to `DURATION` for work in flight")
+	rest, err := parseArgs(fs, args, e.lookupEnv)
+	if err != nil {
+		return usageStatus(err)
+	}
+	if len(rest) > 0 {
+		return usageError(fs, "unexpected arguments: %s", strings.Join(rest, " "))
+	}
+	if (cfg.tlsCert == "") != (cfg.tlsKey == "") {
+		return usageError(fs, "--tls-cert and --tls-key go together")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, e, cfg); err != nil {
+		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// newLogger logs JSON, or text when w is a terminal.
+func newLogger(w io.Writer) *slog.Logger {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return slog.New(slog.NewTextHandler(w, nil))
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
+}
+
+// serve runs the service until ctx ends, then drains it.
+func serve(ctx context.Context, e *env, cfg serveConfig) error {
+	log := newLogger(e.stderr)
+	start := time.Now()
+	db, err := openDatabase(ctx, cfg.data, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc, err := newService(ctx, db, cfg, log)
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		svc.stop(cfg.grace)
+		return fmt.Errorf("--addr %s: %w", cfg.addr, err)
+	}
+	url := serviceURL(l.Addr(), cfg.tlsCert != "")
+	if err := firstStart(ctx, e, svc.users, url); err != nil {
+		l.Close()
+		svc.stop(cfg.grace)
+		return err
+	}
+	log.Info("listening", "url", url, "data", cfg.data, "startup", time.Since(start).Round(time.Millisecond).String())
+	if cfg.listening != nil {
+		cfg.listening <- l.Addr().String()
+	}
+	serveErr := svc.http.Serve(ctx, l, cfg.tlsCert, cfg.tlsKey, cfg.grace)
+	log.Info("stopping: draining work in flight")
+	err = errors.Join(serveErr, svc.stop(cfg.grace))
+	log.Info("stopped")
+	return err
+}
+
+// serviceURL is the base URL people use to reach the server on addr.
+func serviceURL(addr net.Addr, tls bool) string {
+	host := addr.String()
+	if ta, ok := addr.(*net.TCPAddr); ok && ta.IP.IsUnspecified() {
+		host = net.JoinHostPort("localhost", fmt.Sprint(ta.Port))
+	}
+	if tls {
+		return "https://" + host
+	}
+	return "http://" + host
+}
+
+// firstStart creates user admin with a random password on a database without users, and prints
+// the password once, with where to sign in.
+func firstStart(ctx context.Context, e *env, users *sqlite.Users, url string) error {
+	n, err := users.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	pw := randomPassword()
+	if _, err := users.CreateUser(vigil.WithActor(ctx, cliActor), "admin", vigil.RoleAdmin, pw); err != nil {
+		return fmt.Errorf("create the first admin: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "Created user admin with password %s\nIt is shown only this once. Sign in at %s/login\n", pw, url)
+	return nil
+}
+
+// service is the running parts of "vigil serve".
+type service struct {
+	users    *sqlite.Users
+	pipeline *pipeline.Pipeline
+	http     *vhttp.Server
+
+	stopWorkers context.CancelFunc
+	workers     sync.WaitGroup
+}
+
+// newService wires the storage, the index, the pipeline, the webhook worker and the HTTP server
+// on db, and starts the background work.
+func newService(ctx context.Context, db *sqlite.DB, cfg serveConfig, log *slog.Logger) (*service, error) {
+	clock := vigil.SystemClock{}
+	if _, err := db.Secret(vigil.WithActor(ctx, vigil.System), "case_media_key", 32); err != nil {
+		return nil, err
+	}
+	banks := sqlite.NewBankStore(db)
+	matcher, err := match.NewMatcher(ctx, banks, clock.Now)
+	if err != nil {
+		return nil, fmt.Errorf("load the banks' index: %w", err)
+	}
+	p := pipeline.New(pipeline.Config{Store: sqlite.NewContentStore(db), Matcher: matcher, Clock: clock,
+		Gate: policy.Gate{}, Workers: cfg.workers, Logger: log})
+	if err := p.Start(ctx); err != nil {
+		return nil, fmt.Errorf("start the pipeline: %w", err)
+	}
+	svc := &service{users: sqlite.NewUsers(db), pipeline: p}
+	workCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	svc.stopWorkers = cancel
+	deliverer := webhook.New(db, clock, webhook.Options{Logger: log})
+	svc.workers.Go(func() { deliverer.Run(workCtx) })
+
+	cases := sqlite.NewCaseStore(db, sqlite.AllowBankAdder(matcher))
+	reg := prometheus.NewRegistry()
+	if err := errors.Join(reg.Register(p.Metrics()), reg.Register(deliverer.Metrics()), cases.RegisterMetrics(reg)); err != nil {
+		svc.stop(cfg.grace)
+		return nil, fmt.Errorf("register metrics: %w", err)
+	}
+	svc.http = &vhttp.Server{
+		Logger: log, Clock: clock, Metrics: reg,
+		Users: svc.users, Content: p, Cases: cases, Audit: db, Webhooks: db,
+		Matcher: matcher, Banks: banks, Secure: cfg.tlsCert != "",
+		Ready: db.Ping,
+	}
+	return svc, nil
+}
+
+// stop drains the pipeline for up to grace, then stops the webhook worker.
+func (s *service) stop(grace time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := s.pipeline.Stop(ctx)
+	s.stopWorkers()
+	s.workers.Wait()
+	if err != nil {
+		return fmt.Errorf("drain the pipeline: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,146 @@
+package http
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigilproject/vigil"
+	"github.com/vigilproject/vigil/internal/fakeclock"
+	"github.com/vigilproject/vigil/internal/password"
+	"github.com/vigilproject/vigil/match"
+	"github.com/vigilproject/vigil/pipeline"
+	"github.com/vigilproject/vigil/sqlite"
+)
+
+// platform is a whole server wired as "vigil serve" wires it, on a database in a temporary
+// directory, answering over real HTTP: the fixture of the platform tests (auth, users, audit,
+// system routes, the authorization matrix, the OpenAPI document).
+type platform struct {
+	db    *sqlite.DB
+	clock *fakeclock.Clock
+	users *sqlite.Users
+	srv   *Server
+	ts    *httptest.Server
+
+	sessions int // users made by session, for unique names
+}
+
+func newPlatform(t *testing.T) *platform {
+	t.Helper()
+	ctx := context.Background()
+	clock := fakeclock.New(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "vigil.db"), clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	banks := sqlite.NewBankStore(db)
+	m, err := match.NewMatcher(ctx, banks, clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := sqlite.NewUsers(db)
+	users.Hashing = password.Params{Memory: 64, Time: 1, Threads: 1}
+	p := pipeline.New(pipeline.Config{Store: sqlite.NewContentStore(db), Matcher: m, Clock: clock, Workers: 1})
+	if err := p.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Stop(context.Background()) })
+	f := &platform{db: db, clock: clock, users: users}
+	f.srv = &Server{Clock: clock, Users: users, Content: p, Cases: sqlite.NewCaseStore(db, sqlite.AllowBankAdder(m)),
+		Audit: db, Webhooks: db, Matcher: m, Banks: banks, Ready: db.Ping}
+	f.ts = httptest.NewServer(f.srv.Handler())
+	t.Cleanup(f.ts.Close)
+	return f
+}
+
+// systemCtx acts as Vigil itself, to set up what a test needs.
+var systemCtx = vigil.WithActor(context.Background(), vigil.System)
+
+// key creates an API key with scopes and returns its secret.
+func (f *platform) key(t *testing.T, scopes ...vigil.Scope) string {
+	t.Helper()
+	secret, _, err := f.users.CreateKey(systemCtx, "test "+scopesText(scopes), scopes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+func scopesText(scopes []vigil.Scope) string {
+	var b strings.Builder
+	for _, s := range scopes {
+		b.WriteString(string(s) + " ")
+	}
+	return b.String()
+}
+
+// session signs a new user of role in and returns the session cookie value and CSRF token.
+func (f *platform) session(t *testing.T, role vigil.Role) (cookie, csrf string) {
+	t.Helper()
+	f.sessions++
+	name := fmt.Sprintf("%s-%d", role, f.sessions)
+	if _, err := f.users.CreateUser(systemCtx, name, role, "a password long enough"); err != nil {
+		t.Fatal(err)
+	}
+	token, s, err := f.users.Login(context.Background(), name, "a password long enough")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token, s.CSRF
+}
+
+// request is one HTTP request of a test.
+type request struct {
+	method, path string
+	body         string
+	contentType  string
+	key          string // API key, sent as a bearer token
+	cookie, csrf string // session cookie and CSRF header
+	header       http.Header
+}
+
+// do sends req and returns the response with its body read.
+func (f *platform) do(t *testing.T, req request) (*http.Response, string) {
+	t.Helper()
+	r, err := http.NewRequest(req.method, f.ts.URL+req.path, strings.NewReader(req.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.body != "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	if req.contentType != "" {
+		r.Header.Set("Content-Type", req.contentType)
+	}
+	if req.key != "" {
+		r.Header.Set("Authorization", "Bearer "+req.key)
+	}
+	if req.cookie != "" {
+		r.AddCookie(&http.Cookie{Name: SessionCookie, Value: req.cookie})
+	}
+	if req.csrf != "" {
+		r.Header.Set(CSRFHeader, req.csrf)
+	}
+	for k, v := range req.header {
+		r.Header[k] = v
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(r)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.method, req.path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(body)
+}

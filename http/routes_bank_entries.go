@@ -1,0 +1,392 @@
+package http
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/vigilproject/vigil"
+	"github.com/vigilproject/vigil/hashlist"
+	"github.com/vigilproject/vigil/match"
+	"github.com/vigilproject/vigil/signal"
+)
+
+// entryBody is a bank entry as the API shows it.
+type entryBody struct {
+	ID            uint32      `json:"id"`
+	Bank          string      `json:"bank"`
+	SignalType    signal.Type `json:"signal_type"`
+	Signal        string      `json:"signal"`
+	SupplierID    string      `json:"supplier_id"`
+	Category      string      `json:"category"`
+	Note          string      `json:"note"`
+	DisabledUntil string      `json:"disabled_until,omitempty"`
+	Added         string      `json:"added"`
+}
+
+var exampleEntry = entryBody{ID: 7, Bank: "ncmec", SignalType: signal.MD5, Signal: "d41d8cd98f00b204e9800998ecf8427e",
+	SupplierID: "A-1234", Category: "A1", Added: "2026-07-01T09:30:00.000Z"}
+
+func newEntryBody(e match.Entry) entryBody {
+	return entryBody{ID: e.ID, Bank: e.Bank, SignalType: e.Signal.Type, Signal: e.Signal.Value, SupplierID: e.SupplierID,
+		Category: e.Category, Note: e.Note, DisabledUntil: formatBankTime(e.DisabledUntil), Added: formatBankTime(e.Added)}
+}
+
+type entryList struct {
+	Items      []entryBody `json:"items"`
+	NextCursor string      `json:"next_cursor"`
+}
+
+// entryInput is one entry to add. disabled_until, when set, is an RFC 3339 time before which
+// the entry does not match.
+type entryInput struct {
+	SignalType    string `json:"signal_type"`
+	Signal        string `json:"signal"`
+	SupplierID    string `json:"supplier_id,omitempty"`
+	Category      string `json:"category,omitempty"`
+	Note          string `json:"note,omitempty"`
+	DisabledUntil string `json:"disabled_until,omitempty"`
+}
+
+// entry checks in and returns it as the i-th entry (from 0) of a request.
+func (in entryInput) entry(i int) (match.Entry, error) {
+	field := fmt.Sprintf("entries[%d]", i)
+	sig, err := signal.Parse(in.SignalType, in.Signal)
+	if err != nil {
+		return match.Entry{}, vigil.FieldErrorf(vigil.EINVALID, field, "%v", err)
+	}
+	e := match.Entry{Signal: sig, SupplierID: in.SupplierID, Category: in.Category, Note: in.Note}
+	if in.DisabledUntil != "" {
+		if e.DisabledUntil, err = time.Parse(time.RFC3339Nano, in.DisabledUntil); err != nil {
+			return match.Entry{}, vigil.FieldErrorf(vigil.EINVALID, field+".disabled_until", "not an RFC 3339 time: %q", in.DisabledUntil)
+		}
+	}
+	if err := e.Validate(); err != nil {
+		return match.Entry{}, vigil.FieldErrorf(vigil.EINVALID, field, "%v", err)
+	}
+	return e, nil
+}
+
+type entriesAdd struct {
+	Entries []entryInput `json:"entries"`
+}
+
+// entriesAdded answers an addition: ids holds, for each entry of the request, its new id, or 0
+// when the bank held its signal already.
+type entriesAdded struct {
+	Added   int      `json:"added"`
+	Present int      `json:"present"`
+	IDs     []uint32 `json:"ids"`
+}
+
+type entriesRemove struct {
+	IDs []uint32 `json:"ids"`
+}
+
+type entriesRemoved struct {
+	Removed int `json:"removed"`
+}
+
+// maxAddEntries bounds the entries of one JSON request; larger lists go through import.
+const maxAddEntries = 10000
+
+func (s *Server) listEntries(w http.ResponseWriter, r *http.Request) {
+	q, err := entryQuery(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	entries, err := s.Banks.EntryPage(r.Context(), r.PathValue("name"), q)
+	if err != nil {
+		s.writeError(w, r, storeError(err))
+		return
+	}
+	list := entryList{Items: make([]entryBody, 0, len(entries))}
+	for _, e := range entries {
+		list.Items = append(list.Items, newEntryBody(e))
+	}
+	if n := len(entries); n > 0 && n == bankPageLimit(q.Limit) {
+		list.NextCursor = strconv.FormatUint(uint64(entries[n-1].ID), 10)
+	}
+	writeJSON(w, http.StatusOK, list)
+}
+
+// bankPageLimit is the page size the store applies to a requested limit.
+func bankPageLimit(n int) int {
+	if n <= 0 {
+		return 50
+	}
+	return min(n, 500)
+}
+
+// entryQuery reads the query parameters of an entry listing.
+func entryQuery(r *http.Request) (vigil.EntryQuery, error) {
+	var q vigil.EntryQuery
+	v := r.URL.Query()
+	if c := v.Get("cursor"); c != "" {
+		after, err := strconv.ParseUint(c, 10, 32)
+		if err != nil {
+			return q, vigil.FieldErrorf(vigil.EINVALID, "cursor", "not a cursor from next_cursor: %q", c)
+		}
+		q.After = uint32(after)
+	}
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 {
+			return q, vigil.FieldErrorf(vigil.EINVALID, "limit", "want a positive integer, got %q", l)
+		}
+		q.Limit = n
+	}
+	if sig := v.Get("signal"); sig != "" {
+		parsed, err := parseSignalParam("signal", sig)
+		if err != nil {
+			return q, err
+		}
+		q.Signal = parsed
+	}
+	q.SupplierID = v.Get("supplier_id")
+	return q, nil
+}
+
+func (s *Server) addEntries(w http.ResponseWriter, r *http.Request) {
+	var req entriesAdd
+	if err := decodeJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if len(req.Entries) > maxAddEntries {
+		s.writeError(w, r, vigil.FieldErrorf(vigil.ETOOLARGE, "entries", "%d entries; at most %d per request, import larger lists", len(req.Entries), maxAddEntries))
+		return
+	}
+	entries := make([]match.Entry, len(req.Entries))
+	for i, in := range req.Entries {
+		e, err := in.entry(i)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		entries[i] = e
+	}
+	added, err := s.Matcher.AddEntries(r.Context(), r.PathValue("name"), entries)
+	if err != nil {
+		s.writeError(w, r, storeError(err))
+		return
+	}
+	resp := entriesAdded{Added: added, Present: len(entries) - added, IDs: make([]uint32, len(entries))}
+	for i, e := range entries {
+		resp.IDs[i] = e.ID
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Server) removeEntries(w http.ResponseWriter, r *http.Request) {
+	var req entriesRemove
+	if err := decodeJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.remove(w, r, req.IDs)
+}
+
+func (s *Server) deleteEntry(w http.ResponseWriter, r *http.Request) {
+	id, err := parseEntryID(r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.remove(w, r, []uint32{id})
+}
+
+// remove removes the entries ids from the bank named in the path, all or none.
+func (s *Server) remove(w http.ResponseWriter, r *http.Request, ids []uint32) {
+	if err := s.Matcher.RemoveEntries(r.Context(), r.PathValue("name"), ids); err != nil {
+		s.writeError(w, r, storeError(err))
+		return
+	}
+	unique := map[uint32]bool{}
+	for _, id := range ids {
+		unique[id] = true
+	}
+	writeJSON(w, http.StatusOK, entriesRemoved{Removed: len(unique)})
+}
+
+func (s *Server) getEntry(w http.ResponseWriter, r *http.Request) {
+	id, err := parseEntryID(r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	e, err := s.Banks.Entry(r.Context(), r.PathValue("name"), id)
+	if err != nil {
+		s.writeError(w, r, storeError(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, newEntryBody(e))
+}
+
+// importResult answers an import: entries added, entries whose signal the bank held already,
+// and bad lines (the first maxBadLines of them listed).
+type importResult struct {
+	Added    int      `json:"added"`
+	Present  int      `json:"present"`
+	Bad      int      `json:"bad"`
+	BadLines []string `json:"bad_lines"`
+}
+
+// Import limits: the largest file, and how many bad lines an answer lists.
+const (
+	maxImportBytes = 2 << 30
+	maxBadLines    = 100
+)
+
+// importEntries reads the hash-list file of the multipart field "file" as `vigil bank import`
+// does, and adds its entries to the bank in one step. The file is streamed, never held whole.
+func (s *Server) importEntries(w http.ResponseWriter, r *http.Request) {
+	opt, strict, err := importOptions(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	bank := r.PathValue("name")
+	if _, err := s.Banks.Bank(r.Context(), bank); err != nil {
+		s.writeError(w, r, storeError(err))
+		return
+	}
+	file, err := multipartFile(w, r, "file", maxImportBytes)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	defer file.Close()
+	entries, res, err := readImport(file, opt, bank)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if strict && res.Bad > 0 {
+		s.writeError(w, r, vigil.FieldErrorf(vigil.EINVALID, "file", "%d bad lines, the first %s; nothing imported (strict)", res.Bad, res.BadLines[0]))
+		return
+	}
+	if res.Added, err = s.Matcher.AddEntries(r.Context(), bank, entries); err != nil {
+		s.writeError(w, r, storeError(err))
+		return
+	}
+	res.Present = len(entries) - res.Added
+	writeJSON(w, http.StatusOK, res)
+}
+
+// importOptions reads the query parameters of an import.
+func importOptions(r *http.Request) (opt hashlist.ReadOptions, strict bool, err error) {
+	v := r.URL.Query()
+	if f := v.Get("format"); f != "" {
+		if opt.Format, err = hashlist.ParseFormat(f); err != nil {
+			return opt, false, vigil.FieldErrorf(vigil.EINVALID, "format", "%v", err)
+		}
+	}
+	if t := v.Get("type"); t != "" {
+		st, err := signal.Lookup(t)
+		if err != nil {
+			return opt, false, vigil.FieldErrorf(vigil.EINVALID, "type", "%v", err)
+		}
+		opt.Type = st.Name()
+	}
+	if st := v.Get("strict"); st != "" {
+		if strict, err = strconv.ParseBool(st); err != nil {
+			return opt, false, vigil.FieldErrorf(vigil.EINVALID, "strict", "want true or false, got %q", st)
+		}
+	}
+	return opt, strict, nil
+}
+
+// readImport reads a hash list into entries of bank, counting and listing its bad lines.
+func readImport(file io.Reader, opt hashlist.ReadOptions, bank string) ([]match.Entry, importResult, error) {
+	res := importResult{BadLines: []string{}}
+	opt.Name = "file"
+	rd, err := hashlist.NewReader(bufio.NewReaderSize(file, 64<<10), opt)
+	if err != nil {
+		return nil, res, vigil.FieldErrorf(vigil.EINVALID, "file", "%v", err)
+	}
+	var entries []match.Entry
+	for {
+		rec, err := rd.Next()
+		var bad *hashlist.LineError
+		switch {
+		case errors.Is(err, io.EOF):
+			return entries, res, nil
+		case errors.As(err, &bad):
+			res.Bad++
+			if len(res.BadLines) < maxBadLines {
+				res.BadLines = append(res.BadLines, bad.Error())
+			}
+		case err != nil:
+			return nil, res, importReadError(err)
+		default:
+			entries = append(entries, match.Entry{Bank: bank, Signal: rec.Signal, SupplierID: rec.ID, Category: rec.Category, Note: rec.Note})
+		}
+	}
+}
+
+// importReadError explains why an uploaded file could not be read.
+func importReadError(err error) error {
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return vigil.FieldErrorf(vigil.ETOOLARGE, "file", "file over %d bytes", int64(maxImportBytes))
+	}
+	if _, ok := errors.AsType[*hashlist.HeaderError](err); ok {
+		return vigil.FieldErrorf(vigil.EINVALID, "file", "%v", err)
+	}
+	return vigil.FieldErrorf(vigil.EINVALID, "file", "reading the upload: %v", err)
+}
+
+// multipartFile returns the first part of r's multipart body called field, reading at most
+// limit bytes of body.
+func multipartFile(w http.ResponseWriter, r *http.Request, field string, limit int64) (io.ReadCloser, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, vigil.Errorf(vigil.EINVALID, "want a multipart/form-data body with the field %q: %v", field, err)
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil, vigil.FieldErrorf(vigil.EINVALID, field, "missing: send the file in the multipart field %q", field)
+		}
+		if err != nil {
+			return nil, importReadError(err)
+		}
+		if part.FormName() == field {
+			return part, nil
+		}
+		part.Close()
+	}
+}
+
+// exportEntries writes every entry of a bank in a hash-list format, for admins.
+func (s *Server) exportEntries(w http.ResponseWriter, r *http.Request) {
+	format := hashlist.JSONL
+	if f := r.URL.Query().Get("format"); f != "" {
+		var err error
+		if format, err = hashlist.ParseFormat(f); err != nil {
+			s.writeError(w, r, vigil.FieldErrorf(vigil.EINVALID, "format", "%v", err))
+			return
+		}
+	}
+	entries, err := s.Banks.Export(r.Context(), r.PathValue("name"))
+	if err != nil {
+		s.writeError(w, r, storeError(err))
+		return
+	}
+	records := make([]hashlist.Record, len(entries))
+	for i, e := range entries {
+		records[i] = hashlist.Record{Signal: e.Signal, ID: e.SupplierID, Category: e.Category, Note: e.Note}
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", r.PathValue("name")+"."+string(format)))
+	bw := bufio.NewWriter(w)
+	if err := errors.Join(hashlist.Write(bw, format, records), bw.Flush()); err != nil {
+		s.logger().Warn("bank export cut short", "bank", r.PathValue("name"), "err", err)
+	}
+}

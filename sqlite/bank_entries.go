@@ -1,0 +1,176 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/vigilproject/vigil"
+	"github.com/vigilproject/vigil/match"
+	"github.com/vigilproject/vigil/signal"
+)
+
+const entryColumns = `id, signal_type, signal, supplier_id, category, note, disabled_until, added`
+
+// scanEntry reads a row of entryColumns into an entry of bank.
+func scanEntry(scan func(...any) error, bank string) (match.Entry, error) {
+	e := match.Entry{Bank: bank}
+	var disabled, added int64
+	err := scan(&e.ID, &e.Signal.Type, &e.Signal.Value, &e.SupplierID, &e.Category, &e.Note, &disabled, &added)
+	e.DisabledUntil, e.Added = fromMS(disabled), fromMS(added)
+	return e, err
+}
+
+// readTx runs fn in a read transaction, so that it sees one state of the database.
+func (s *BankStore) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// entries returns the entries of bank that the SQL condition where (over bank_entries, with
+// args) selects, in id order, at most limit of them when limit is above 0.
+func (s *BankStore) entries(ctx context.Context, bank, where string, args []any, limit int) ([]match.Entry, error) {
+	if err := match.ValidateName(bank); err != nil {
+		return nil, invalid(err)
+	}
+	var entries []match.Entry
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		id, err := bankID(ctx, tx, bank)
+		if err != nil {
+			return err
+		}
+		q := `SELECT ` + entryColumns + ` FROM bank_entries WHERE bank_id = ?` + where + ` ORDER BY id`
+		args = append([]any{id}, args...)
+		if limit > 0 {
+			q += ` LIMIT ?`
+			args = append(args, limit)
+		}
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e, err := scanEntry(rows.Scan, bank)
+			if err != nil {
+				return err
+			}
+			entries = append(entries, e)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bank %s: entries: %w", bank, err)
+	}
+	return entries, nil
+}
+
+// Entries returns every entry of bank, in the order they were added. It is the Matcher's read
+// and is not audited; the API reads through EntryPage and Export.
+func (s *BankStore) Entries(ctx context.Context, bank string) ([]match.Entry, error) {
+	return s.entries(ctx, bank, "", nil, 0)
+}
+
+// CountEntries returns the number of entries of bank.
+func (s *BankStore) CountEntries(ctx context.Context, bank string) (int, error) {
+	if err := match.ValidateName(bank); err != nil {
+		return 0, invalid(err)
+	}
+	var n int
+	err := s.db.read.QueryRowContext(ctx, `SELECT count(e.id) FROM banks b
+		LEFT JOIN bank_entries e ON e.bank_id = b.id WHERE b.name = ?
+		GROUP BY b.id`, bank).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, bankNotFound(bank)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("bank %s: count entries: %w", bank, err)
+	}
+	return n, nil
+}
+
+// EntryPage returns the entries of bank that q selects, in id order, and records the read in
+// the audit log (action bank.read_entries).
+func (s *BankStore) EntryPage(ctx context.Context, bank string, q vigil.EntryQuery) ([]match.Entry, error) {
+	var where strings.Builder
+	args := []any{q.After}
+	where.WriteString(` AND id > ?`)
+	if q.Signal != (signal.Signal{}) {
+		where.WriteString(` AND signal_type = ? AND signal = ?`)
+		args = append(args, q.Signal.Type, q.Signal.Value)
+	}
+	if q.SupplierID != "" {
+		where.WriteString(` AND supplier_id = ?`)
+		args = append(args, q.SupplierID)
+	}
+	entries, err := s.entries(ctx, bank, where.String(), args, pageLimit(q.Limit))
+	if err != nil {
+		return nil, err
+	}
+	detail := map[string]any{"after": q.After, "count": len(entries), "search": q.Signal.Type != "" || q.SupplierID != ""}
+	if err := s.db.RecordView(ctx, "bank.read_entries", "bank", bank, auditDetail(detail)); err != nil {
+		return nil, err
+	}
+	return entries, nil
+}
+
+// Entry returns the entry of bank with the given id and records the read in the audit log
+// (action bank.read_entry).
+func (s *BankStore) Entry(ctx context.Context, bank string, id uint32) (match.Entry, error) {
+	entries, err := s.entries(ctx, bank, ` AND id = ?`, []any{id}, 1)
+	if err != nil {
+		return match.Entry{}, err
+	}
+	if len(entries) == 0 {
+		return match.Entry{}, fmt.Errorf("bank %s: entry %d: %w", bank, id, match.ErrNotFound)
+	}
+	if err := s.db.RecordView(ctx, "bank.read_entry", "bank", bank, auditDetail(map[string]uint32{"entry": id})); err != nil {
+		return match.Entry{}, err
+	}
+	return entries[0], nil
+}
+
+// Export returns every entry of bank and records the export in the audit log (action
+// bank.export).
+func (s *BankStore) Export(ctx context.Context, bank string) ([]match.Entry, error) {
+	entries, err := s.Entries(ctx, bank)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.RecordView(ctx, "bank.export", "bank", bank, auditDetail(map[string]int{"entries": len(entries)})); err != nil {
+		return nil, err
+	}
+	return entries, nil
+}
+
+// SignalStats counts, per signal type, the entries of the enabled banks and finds when the
+// newest was added.
+func (s *BankStore) SignalStats(ctx context.Context) (map[signal.Type]vigil.SignalStat, error) {
+	rows, err := s.db.read.QueryContext(ctx, `SELECT e.signal_type, count(*), max(e.added)
+		FROM bank_entries e JOIN banks b ON b.id = e.bank_id WHERE b.enabled = 1 GROUP BY e.signal_type`)
+	if err != nil {
+		return nil, fmt.Errorf("signal stats: %w", err)
+	}
+	defer rows.Close()
+	stats := map[signal.Type]vigil.SignalStat{}
+	for rows.Next() {
+		var typ signal.Type
+		var st vigil.SignalStat
+		var newest int64
+		if err := rows.Scan(&typ, &st.Count, &newest); err != nil {
+			return nil, fmt.Errorf("signal stats: %w", err)
+		}
+		st.Newest = fromMS(newest)
+		stats[typ] = st
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("signal stats: %w", err)
+	}
+	return stats, nil
+}

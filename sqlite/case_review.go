@@ -1,0 +1,341 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vigilproject/vigil"
+	"github.com/vigilproject/vigil/match"
+	"github.com/vigilproject/vigil/signal"
+)
+
+// Limits on what reviewers type.
+const (
+	maxCaseReason   = 4000
+	maxCaseComment  = 10000
+	maxCaseCategory = 200
+)
+
+// caseActor returns the context's actor when it may work cases.
+func caseActor(ctx context.Context) (vigil.Actor, error) {
+	a := vigil.ActorFrom(ctx)
+	if !a.Can(vigil.ScopeCases) {
+		return a, vigil.Errorf(vigil.EFORBIDDEN, "this needs the %s permission", vigil.ScopeCases)
+	}
+	return a, nil
+}
+
+// checkCaseReader refuses actors that may neither work cases nor audit them.
+func checkCaseReader(ctx context.Context) error {
+	if a := vigil.ActorFrom(ctx); !a.Can(vigil.ScopeCases) && !a.CanAudit() {
+		return vigil.Errorf(vigil.EFORBIDDEN, "reading cases needs the %s permission or the auditor role", vigil.ScopeCases)
+	}
+	return nil
+}
+
+// caseAuditDetail encodes an audit detail, which is always a small map of plain values.
+func caseAuditDetail(v map[string]any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// Claim assigns an open or escalated case to the acting reviewer. Claiming a case one already
+// holds changes nothing; a case someone else holds, or a decided one, is a conflict.
+func (s *CaseStore) Claim(ctx context.Context, id string) (vigil.Case, error) {
+	actor, err := caseActor(ctx)
+	if err != nil {
+		return vigil.Case{}, err
+	}
+	var c vigil.Case
+	err = s.db.Update(ctx, func(tx *Tx) error {
+		if c, err = caseByID(ctx, tx, id); err != nil {
+			return err
+		}
+		switch {
+		case c.Status == vigil.CaseInReview && c.Assignee == actor.ID:
+			return nil
+		case c.Status == vigil.CaseInReview:
+			return vigil.Errorf(vigil.ECONFLICT, "case %s is claimed by another reviewer", id)
+		case c.Status != vigil.CaseOpen && c.Status != vigil.CaseEscalated:
+			return vigil.Errorf(vigil.ECONFLICT, "case %s is already decided (%s)", id, c.Status)
+		}
+		from := c.Status
+		c.Status, c.Assignee, c.Updated = vigil.CaseInReview, actor.ID, tx.now
+		if err := tx.setCaseState(c); err != nil {
+			return err
+		}
+		return tx.Audit("case.claim", "case", id, caseAuditDetail(map[string]any{"from": from}))
+	})
+	if err != nil {
+		return vigil.Case{}, err
+	}
+	return c, nil
+}
+
+// setCaseState writes a case's status, assignee, category and update time.
+func (tx *Tx) setCaseState(c vigil.Case) error {
+	_, err := tx.ExecContext(tx.ctx, `UPDATE cases SET status = ?, assignee = ?, category = ?, updated = ?
+		WHERE id = ?`, c.Status, c.Assignee, c.Category, ms(c.Updated), c.ID)
+	if err != nil {
+		return fmt.Errorf("update case %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// checkDecision validates a decision's fields before any state is read.
+func checkDecision(d vigil.Decision) error {
+	switch d.Verdict {
+	case vigil.DecideConfirm, vigil.DecideFalsePositive, vigil.DecideEscalate:
+	default:
+		return vigil.FieldErrorf(vigil.EINVALID, "verdict", "must be %s, %s or %s, not %q",
+			vigil.DecideConfirm, vigil.DecideFalsePositive, vigil.DecideEscalate, d.Verdict)
+	}
+	if d.Verdict == vigil.DecideConfirm && d.Category == "" {
+		return vigil.FieldErrorf(vigil.EINVALID, "category", "a confirmation needs the category the reviewer saw")
+	}
+	if d.AllowBank != "" && d.Verdict != vigil.DecideFalsePositive {
+		return vigil.FieldErrorf(vigil.EINVALID, "allow_bank", "only a false positive adds to an allow bank")
+	}
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{{"category", d.Category, maxCaseCategory}, {"reason", d.Reason, maxCaseReason}} {
+		if !utf8.ValidString(f.value) {
+			return vigil.FieldErrorf(vigil.EINVALID, f.name, "is not valid UTF-8")
+		}
+		if len(f.value) > f.max {
+			return vigil.FieldErrorf(vigil.EINVALID, f.name, "longer than %d bytes", f.max)
+		}
+	}
+	return nil
+}
+
+// checkDecidable reports whether actor may decide c now: the case is open, escalated, or in
+// review by actor.
+func checkDecidable(c vigil.Case, actor vigil.Actor) error {
+	switch c.Status {
+	case vigil.CaseOpen, vigil.CaseEscalated:
+		return nil
+	case vigil.CaseInReview:
+		if c.Assignee != actor.ID {
+			return vigil.Errorf(vigil.ECONFLICT, "case %s is claimed by another reviewer", c.ID)
+		}
+		return nil
+	}
+	return vigil.Errorf(vigil.ECONFLICT, "case %s is already decided (%s)", c.ID, c.Status)
+}
+
+// Decide records d by the acting reviewer and moves the case on. Confirm and false positive end
+// the review and delete the media; escalate hands the case back to the queue for a senior
+// reviewer. A false positive with an allow bank first adds the content's signals to that bank:
+// if the decision then fails (someone else decided meanwhile), the allow entries stay, which
+// only suppresses matches a reviewer already judged false. Whether the reviewer viewed the media
+// comes from the recorded reveals, never from d.ViewedMedia.
+func (s *CaseStore) Decide(ctx context.Context, d vigil.Decision) (vigil.Case, error) {
+	actor, err := caseActor(ctx)
+	if err != nil {
+		return vigil.Case{}, err
+	}
+	if err := checkDecision(d); err != nil {
+		return vigil.Case{}, err
+	}
+	c, err := caseByID(ctx, s.db.read, d.CaseID)
+	if err != nil {
+		return vigil.Case{}, err
+	}
+	if err := checkDecidable(c, actor); err != nil {
+		return vigil.Case{}, err
+	}
+	if d.AllowBank != "" {
+		if err := s.addToAllowBank(ctx, c, d.AllowBank); err != nil {
+			return vigil.Case{}, err
+		}
+	}
+	err = s.db.Update(ctx, func(tx *Tx) error {
+		if c, err = caseByID(ctx, tx, d.CaseID); err != nil {
+			return err
+		}
+		if err := checkDecidable(c, actor); err != nil {
+			return err
+		}
+		return tx.decide(&c, d, actor)
+	})
+	if err != nil {
+		return vigil.Case{}, err
+	}
+	return c, nil
+}
+
+// decide writes the decision, the case's new state, the audit event and the webhook event.
+func (tx *Tx) decide(c *vigil.Case, d vigil.Decision, actor vigil.Actor) error {
+	var viewed bool
+	err := tx.QueryRowContext(tx.ctx, `SELECT EXISTS (SELECT 1 FROM case_views WHERE case_id = ? AND viewer = ?)`,
+		c.ID, actor.ID).Scan(&viewed)
+	if err != nil {
+		return fmt.Errorf("decide case %s: %w", c.ID, err)
+	}
+	id := vigil.NewID(vigil.PrefixDecision, tx.now)
+	_, err = tx.ExecContext(tx.ctx, `INSERT INTO case_decisions (id, case_id, reviewer, verdict, category,
+		reason, viewed_media, allow_bank, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, c.ID, actor.ID, d.Verdict, d.Category, d.Reason, viewed, d.AllowBank, ms(tx.now))
+	if err != nil {
+		return fmt.Errorf("decide case %s: %w", c.ID, err)
+	}
+	switch d.Verdict {
+	case vigil.DecideConfirm:
+		c.Status, c.Category = vigil.CaseConfirmed, d.Category
+	case vigil.DecideFalsePositive:
+		c.Status = vigil.CaseFalsePositive
+	case vigil.DecideEscalate:
+		c.Status, c.Assignee = vigil.CaseEscalated, ""
+	}
+	c.Updated = tx.now
+	if err := tx.setCaseState(*c); err != nil {
+		return err
+	}
+	if c.Status != vigil.CaseEscalated {
+		if err := tx.deleteCaseMedia(c.ID); err != nil {
+			return err
+		}
+		c.HasMedia = false
+	}
+	detail := caseAuditDetail(map[string]any{"decision_id": id, "verdict": d.Verdict,
+		"category": d.Category, "reason": d.Reason, "allow_bank": d.AllowBank, "viewed_media": viewed})
+	if err := tx.Audit("case.decide", "case", c.ID, detail); err != nil {
+		return err
+	}
+	return tx.Enqueue(vigil.EventCaseDecided, vigil.CaseDecided{
+		CaseID: c.ID, ContentID: c.ContentID, Service: c.Service, DecisionID: id,
+		Verdict: d.Verdict, Category: c.Category, Status: c.Status, Banks: c.Banks,
+		Decided: tx.now.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
+	})
+}
+
+// addToAllowBank adds the case content's signals to bank; cases opened without the content's
+// own signals fall back to the signals of the entries they matched, which equally make this
+// content match the allow bank.
+func (s *CaseStore) addToAllowBank(ctx context.Context, c vigil.Case, bank string) error {
+	if s.addAllow == nil {
+		return vigil.FieldErrorf(vigil.EUNAVAILABLE, "allow_bank", "allow banks are not available on this server")
+	}
+	signals := c.Signals
+	if len(signals) == 0 {
+		for _, m := range c.Matches {
+			signals = append(signals, m.Signal)
+		}
+	}
+	signals = slices.Clone(signals)
+	slices.SortFunc(signals, func(a, b signal.Signal) int { return cmp.Compare(a.String(), b.String()) })
+	signals = slices.Compact(signals)
+	if len(signals) == 0 {
+		return vigil.FieldErrorf(vigil.EINVALID, "allow_bank", "case %s has no signals to add", c.ID)
+	}
+	entries := make([]match.Entry, len(signals))
+	for i, sig := range signals {
+		entries[i] = match.Entry{Bank: bank, Signal: sig, Note: "false positive on case " + c.ID}
+	}
+	if err := s.addAllow(ctx, bank, entries); err != nil {
+		return fmt.Errorf("add case %s to allow bank %s: %w", c.ID, bank, err)
+	}
+	return nil
+}
+
+// Comment adds a note to a case by the acting reviewer.
+func (s *CaseStore) Comment(ctx context.Context, caseID, text string) (vigil.Comment, error) {
+	actor, err := caseActor(ctx)
+	if err != nil {
+		return vigil.Comment{}, err
+	}
+	switch {
+	case text == "":
+		return vigil.Comment{}, vigil.FieldErrorf(vigil.EINVALID, "text", "is empty")
+	case len(text) > maxCaseComment:
+		return vigil.Comment{}, vigil.FieldErrorf(vigil.EINVALID, "text", "longer than %d bytes", maxCaseComment)
+	case !utf8.ValidString(text):
+		return vigil.Comment{}, vigil.FieldErrorf(vigil.EINVALID, "text", "is not valid UTF-8")
+	}
+	var cm vigil.Comment
+	err = s.db.Update(ctx, func(tx *Tx) error {
+		if _, err := caseByID(ctx, tx, caseID); err != nil {
+			return err
+		}
+		cm = vigil.Comment{ID: vigil.NewID(vigil.PrefixComment, tx.now), CaseID: caseID,
+			Author: actor.ID, Text: text, Time: tx.now}
+		_, err := tx.ExecContext(ctx, `INSERT INTO case_comments (id, case_id, author, text, time)
+			VALUES (?, ?, ?, ?, ?)`, cm.ID, cm.CaseID, cm.Author, cm.Text, ms(cm.Time))
+		if err != nil {
+			return fmt.Errorf("comment on case %s: %w", caseID, err)
+		}
+		return tx.Audit("case.comment", "case", caseID, caseAuditDetail(map[string]any{"comment_id": cm.ID, "text": cm.Text}))
+	})
+	return cm, err
+}
+
+// Media returns a case's content bytes and records the view, refusing when the acting reviewer
+// has revealed media as often as their hourly cap allows in the hour before now.
+func (s *CaseStore) Media(ctx context.Context, caseID string) ([]byte, string, error) {
+	actor, err := caseActor(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	var media []byte
+	var mediaType string
+	err = s.db.Update(ctx, func(tx *Tx) error {
+		c, err := caseByID(ctx, tx, caseID)
+		if err != nil {
+			return err
+		}
+		if err := tx.checkRevealCap(actor); err != nil {
+			return err
+		}
+		data, ok, err := tx.loadCaseMedia(caseID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return vigil.Errorf(vigil.ENOTFOUND, "case %s keeps no media: it is kept only while the case is open", caseID)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO case_views (viewer, time, case_id) VALUES (?, ?, ?)`,
+			actor.ID, ms(tx.now), caseID)
+		if err != nil {
+			return fmt.Errorf("record view of case %s: %w", caseID, err)
+		}
+		media, mediaType = data, c.MediaType
+		return tx.Audit("media.view", "case", caseID, caseAuditDetail(map[string]any{"bytes": len(data)}))
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return media, mediaType, nil
+}
+
+// checkRevealCap refuses a reveal when actor has made as many reveals as their cap
+// (vigil.User.RevealsPerHour) allows in the hour before now. Actors that are not users, such as
+// API keys, have the default cap.
+func (tx *Tx) checkRevealCap(actor vigil.Actor) error {
+	var limit int
+	err := tx.QueryRowContext(tx.ctx, `SELECT reveals_per_hour FROM users WHERE id = ?`, actor.ID).Scan(&limit)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("reveal cap: %w", err)
+	}
+	if limit <= 0 {
+		limit = vigil.DefaultRevealsPerHour
+	}
+	var n int
+	err = tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM case_views WHERE viewer = ? AND time > ?`,
+		actor.ID, ms(tx.now.Add(-time.Hour))).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("count reveals: %w", err)
+	}
+	if n >= limit {
+		return vigil.Errorf(vigil.ERATELIMITED, "you have revealed media %d times in the last hour, your limit: take a break", n)
+	}
+	return nil
+}
