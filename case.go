@@ -13,6 +13,10 @@ const PrefixDecision = "dec"
 // DefaultRevealsPerHour is the reveal cap of a reviewer whose User.RevealsPerHour is 0.
 const DefaultRevealsPerHour = 60
 
+// MaxRevealsPerHour bounds the reveal cap an admin may set: a reveal every 3.6 seconds for a
+// whole hour is already far past any pace the cap is meant to allow.
+const MaxRevealsPerHour = 1000
+
 // CaseStatus is where a case stands in review.
 type CaseStatus string
 
@@ -34,6 +38,19 @@ const (
 	PriorityNormal Priority = "normal"
 	PriorityUrgent Priority = "urgent"
 )
+
+// PriorityOf returns the review priority of a case whose known-bank matches are ms: urgent when
+// any match is by an exact cryptographic hash (MD5, SHA-1, SHA-256), because then the very file
+// is known material rather than something that looks like it; normal otherwise.
+func PriorityOf(ms []Match) Priority {
+	for _, m := range ms {
+		switch m.Signal.Type {
+		case signal.MD5, signal.SHA1, signal.SHA256:
+			return PriorityUrgent
+		}
+	}
+	return PriorityNormal
+}
 
 // Case is the unit of human work: one content item and its matches.
 type Case struct {
@@ -126,6 +143,9 @@ type CaseService interface {
 	// Media returns the case's content bytes and media type, and records that the acting user
 	// viewed them. It refuses when the user has reached their hourly reveal cap.
 	Media(ctx context.Context, caseID string) (data []byte, mediaType string, err error)
+	// RevealAllowance returns how many times the acting user revealed media in the last hour and
+	// the cap Media holds them to, so the UI can offer a break before the cap refuses a reveal.
+	RevealAllowance(ctx context.Context) (used, limit int, err error)
 }
 
 // CaseDecided is the data of a case.decided webhook event: enough for a platform to act on the

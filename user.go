@@ -17,6 +17,10 @@ type User struct {
 	RevealsPerHour int
 }
 
+// ActorAnonymous is the kind of actor that has proved no identity, such as whoever made a failed
+// sign-in: the audit log records the attempt without crediting it to the user it named.
+const ActorAnonymous ActorKind = "anonymous"
+
 // APIKey is a credential for a program. Its secret is shown once at creation and stored hashed.
 type APIKey struct {
 	ID       string
@@ -45,8 +49,12 @@ type UserService interface {
 	UserByName(ctx context.Context, name string) (User, error)
 	SetPassword(ctx context.Context, userID, password string) error
 	SetDisabled(ctx context.Context, userID string, disabled bool) error
+	// SetRevealCap sets how many times per hour the user may reveal matched media (admin only),
+	// from 0 (DefaultRevealsPerHour) to MaxRevealsPerHour.
+	SetRevealCap(ctx context.Context, userID string, perHour int) error
 	// Login checks a name and password and starts a session; the returned token is the cookie
-	// value, shown only here.
+	// value, shown only here. Successful and failed sign-ins are both audited; a failed one as
+	// ActorAnonymous, naming the attempted user name but never the password.
 	Login(ctx context.Context, name, password string) (token string, s Session, err error)
 	Logout(ctx context.Context, token string) error
 	// Authenticate returns the actor behind a session cookie token or an API key secret.

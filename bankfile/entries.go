@@ -278,13 +278,10 @@ func (s *Store) RemoveEntries(ctx context.Context, bank string, ids []uint32) er
 				found[e.ID] = true
 				return nil
 			}
-			if _, err := p.w.Write(line); err != nil {
-				return err
-			}
-			return p.w.WriteByte('\n')
+			return copyLine(p.w, line)
 		})
 		if err == nil {
-			err = missingID(bank, found)
+			err = missingID(bank, found, "removed")
 		}
 		if err == nil {
 			err = s.beginChange()
@@ -297,8 +294,9 @@ func (s *Store) RemoveEntries(ctx context.Context, bank string, ids []uint32) er
 	})
 }
 
-// missingID returns an error naming the smallest id that found marks as not found, or nil.
-func missingID(bank string, found map[uint32]bool) error {
+// missingID returns an error naming the smallest id that found marks as not found, or nil;
+// verb says what would have happened to the entries.
+func missingID(bank string, found map[uint32]bool, verb string) error {
 	var missing []uint32
 	for id, ok := range found {
 		if !ok {
@@ -309,8 +307,8 @@ func missingID(bank string, found map[uint32]bool) error {
 		return nil
 	}
 	slices.Sort(missing)
-	return fmt.Errorf("bank %s: entry %d: %w (%d of the ids are not in the bank; nothing was removed)",
-		bank, missing[0], match.ErrNotFound, len(missing))
+	return fmt.Errorf("bank %s: entry %d: %w (%d of the ids are not in the bank; nothing was %s)",
+		bank, missing[0], match.ErrNotFound, len(missing), verb)
 }
 
 // truncate shortens s for an error message.

@@ -34,7 +34,7 @@ type generation struct {
 
 // StoreVersion returns the number of changes made to the banks and entries so far: it grows by
 // one with each successful CreateBank, UpdateBank, DeleteBank, AddEntries or ImportEntries that
-// adds an entry, and RemoveEntries with ids, whichever process makes it. While a change is under
+// adds an entry, and RemoveEntries or SetDisabledUntil with ids, whichever process makes it. While a change is under
 // way, or after a change failed between its two steps, it fails with ErrChanging until the next
 // change finishes. Changes made other than through a Store, such as editing the files, are not
 // counted.

@@ -2,8 +2,11 @@ package http
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
+	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/vigilproject/vigil"
@@ -274,6 +277,130 @@ func pdqFirst(a, b string) int {
 	return 1
 }
 
+// hmaContentRoutes declares PUT /c/bank/{name}/content/{id}, next to the other HMA-compatible
+// routes (see hmaRoutes for how Vigil maps HMA's banks and content).
+func (s *Server) hmaContentRoutes() {
+	s.handle(Route{Method: "PUT", Pattern: "/c/bank/{name}/content/{id}", Access: API, Scope: vigil.ScopeBanksWrite,
+		Tag: "HMA-compatible", Summary: "HMA: disable banked content until disable_until_ts (Unix seconds; 0: indefinitely, 1: enable)",
+		Request:  hmaContentUpdate{DisableUntilTS: json.RawMessage("1782898200")},
+		Response: hmaContent{ID: 7, DisableUntilTS: 1782898200, Bank: hmaBank{Name: "NCMEC", MatchingEnabledRatio: 1}},
+		Handler:  s.hmaUpdateContent})
+}
+
+// HMA's special values of disable_until_ts.
+const (
+	hmaDisabled = 0 // disabled indefinitely
+	hmaEnabled  = 1 // never disabled
+)
+
+// hmaForever is the DisabledUntil of content HMA disabled indefinitely (disable_until_ts 0):
+// the last second that RFC 3339 can write.
+var hmaForever = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+
+// hmaMaxDisable is how far ahead HMA lets content be disabled until a time: five years of
+// 365 days.
+const hmaMaxDisable = 5 * 365 * 24 * time.Hour
+
+// hmaDisableUntil is HMA's disable_until_ts of an entry disabled until t: 1 for an entry never
+// disabled (or disabled until a time too early to tell from HMA's special values), 0 for one
+// disabled indefinitely, otherwise the Unix time in seconds, rounded up so that HMA clients do
+// not expect the entry to match before it does.
+func hmaDisableUntil(t time.Time) int64 {
+	switch {
+	case t.IsZero():
+		return hmaEnabled
+	case !t.Before(hmaForever):
+		return hmaDisabled
+	}
+	ts := t.Unix()
+	if t.Nanosecond() > 0 {
+		ts++
+	}
+	return max(ts, hmaEnabled)
+}
+
+// hmaContentUpdate is the body of PUT /c/bank/{name}/content/{id}. disable_until_ts is a whole
+// number of seconds, as a JSON number or string, as HMA reads it; without it nothing changes.
+// note is accepted and, as HMA does with it here, not stored.
+type hmaContentUpdate struct {
+	DisableUntilTS json.RawMessage `json:"disable_until_ts,omitempty"`
+	Note           json.RawMessage `json:"note,omitempty"`
+}
+
+// until returns the DisabledUntil that u asks for, given now, and whether it asks for one. Its
+// errors have HMA's messages.
+func (u hmaContentUpdate) until(now time.Time) (time.Time, bool, error) {
+	if u.DisableUntilTS == nil {
+		return time.Time{}, false, nil
+	}
+	text := string(u.DisableUntilTS)
+	var quoted string
+	if json.Unmarshal(u.DisableUntilTS, &quoted) == nil {
+		text = quoted
+	}
+	ts, err := strconv.ParseInt(text, 10, 64)
+	switch {
+	case err != nil:
+		return time.Time{}, false, vigil.Errorf(vigil.EINVALID, "disable_until_ts must be an integer")
+	case ts < 0:
+		return time.Time{}, false, vigil.Errorf(vigil.EINVALID, "disable_until_ts must be a non-negative integer")
+	case ts > now.Add(hmaMaxDisable).Unix():
+		return time.Time{}, false, vigil.Errorf(vigil.EINVALID, "disable_until_ts must be less than 5 years in the future")
+	case ts == hmaDisabled:
+		return hmaForever, true, nil
+	case ts == hmaEnabled:
+		return time.Time{}, true, nil
+	}
+	return time.Unix(ts, 0).UTC(), true, nil
+}
+
+// hmaUpdateContent answers PUT /c/bank/{name}/content/{id}: the entry stops matching until
+// disable_until_ts, at once, and the answer is the content as GET shows it, without signals.
+func (s *Server) hmaUpdateContent(w http.ResponseWriter, r *http.Request) {
+	b, err := s.hmaFindBank(r.Context(), r.PathValue("name"))
+	if err != nil {
+		hmaError(w, err)
+		return
+	}
+	id, err := parseEntryID(r.PathValue("id"))
+	if err != nil {
+		hmaError(w, err)
+		return
+	}
+	var req hmaContentUpdate
+	if err := decodeJSON(r, &req); err != nil {
+		hmaError(w, err)
+		return
+	}
+	until, set, err := req.until(s.Clock.Now())
+	if err != nil {
+		hmaError(w, err)
+		return
+	}
+	e, err := s.Banks.Entry(r.Context(), b.Name, id)
+	if err != nil {
+		hmaError(w, hmaContentError(err, id))
+		return
+	}
+	if set {
+		if err := s.Matcher.SetDisabledUntil(r.Context(), b.Name, []uint32{id}, until); err != nil {
+			hmaError(w, hmaContentError(err, id))
+			return
+		}
+		e.DisabledUntil = until
+	}
+	writeJSON(w, http.StatusOK, hmaContent{ID: e.ID, DisableUntilTS: hmaDisableUntil(e.DisabledUntil), Bank: newHMABank(b), Note: e.Note})
+}
+
+// hmaContentError is HMA's error for content id that the store did not find, or err made an
+// application error.
+func hmaContentError(err error, id uint32) error {
+	if errors.Is(err, match.ErrNotFound) {
+		return vigil.Errorf(vigil.ENOTFOUND, "content '%d' not found", id)
+	}
+	return storeError(err)
+}
+
 func (s *Server) hmaGetContent(w http.ResponseWriter, r *http.Request) {
 	b, err := s.hmaFindBank(r.Context(), r.PathValue("name"))
 	if err != nil {
@@ -295,10 +422,7 @@ func (s *Server) hmaGetContent(w http.ResponseWriter, r *http.Request) {
 		hmaError(w, vigil.Errorf(vigil.ENOTFOUND, "content '%d' not found", id))
 		return
 	}
-	out := hmaContent{ID: e.ID, Bank: newHMABank(b), Note: e.Note}
-	if !e.DisabledUntil.IsZero() {
-		out.DisableUntilTS = e.DisabledUntil.Unix()
-	}
+	out := hmaContent{ID: e.ID, DisableUntilTS: hmaDisableUntil(e.DisabledUntil), Bank: newHMABank(b), Note: e.Note}
 	if withSignals {
 		out.Signals = map[string]string{string(e.Signal.Type): e.Signal.Value}
 	}

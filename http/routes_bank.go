@@ -52,6 +52,11 @@ func (s *Server) bankRoutes() {
 			Summary: "Get one entry (recorded in the audit log)", Response: exampleEntry, Handler: s.getEntry},
 		{Method: "DELETE", Pattern: "/v1/banks/{name}/entries/{id}", Scope: vigil.ScopeBanksWrite,
 			Summary: "Remove one entry", Response: entriesRemoved{Removed: 1}, Handler: s.deleteEntry},
+		{Method: "PATCH", Pattern: "/v1/banks/{name}/entries/{id}", Scope: vigil.ScopeBanksWrite,
+			Summary: "Stop an entry from matching until disabled_until (RFC 3339), or let it match again (null); " +
+				"answers with the entry (recorded in the audit log)",
+			Request:  entryPatch{DisabledUntil: nullableString{Set: true, Value: new(exampleDisabled.DisabledUntil)}},
+			Response: exampleDisabled, Handler: s.patchEntry},
 		{Method: "POST", Pattern: "/v1/banks/{name}/import", Scope: vigil.ScopeBanksWrite,
 			Summary: "Import a hash-list file (multipart field file), with the formats and checks of vigil bank import",
 			Query: []Param{
@@ -78,6 +83,7 @@ func (s *Server) bankRoutes() {
 		r.Access, r.Tag = API, "Banks"
 		s.handle(r)
 	}
+	s.hmaContentRoutes()
 }
 
 // bankTimeFormat is RFC 3339 with milliseconds, the API's form of a time.

@@ -2,6 +2,7 @@ package http
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -30,6 +31,13 @@ type entryBody struct {
 
 var exampleEntry = entryBody{ID: 7, Bank: "ncmec", SignalType: signal.MD5, Signal: "d41d8cd98f00b204e9800998ecf8427e",
 	SupplierID: "A-1234", Category: "A1", Added: "2026-07-01T09:30:00.000Z"}
+
+// exampleDisabled is exampleEntry disabled until a time.
+var exampleDisabled = func() entryBody {
+	e := exampleEntry
+	e.DisabledUntil = "2026-08-01T00:00:00.000Z"
+	return e
+}()
 
 func newEntryBody(e match.Entry) entryBody {
 	return entryBody{ID: e.ID, Bank: e.Bank, SignalType: e.Signal.Type, Signal: e.Signal.Value, SupplierID: e.SupplierID,
@@ -212,6 +220,75 @@ func (s *Server) remove(w http.ResponseWriter, r *http.Request, ids []uint32) {
 		unique[id] = true
 	}
 	writeJSON(w, http.StatusOK, entriesRemoved{Removed: len(unique)})
+}
+
+// entryPatch is the body of PATCH /v1/banks/{name}/entries/{id}. disabled_until must be given:
+// an RFC 3339 time before which the entry does not match, or null to let it match again, so
+// that an empty body changes nothing by mistake.
+type entryPatch struct {
+	DisabledUntil nullableString `json:"disabled_until"`
+}
+
+// nullableString is a JSON string that may be null, and tells whether it was given at all.
+type nullableString struct {
+	Set   bool    // the field was present, as a string or null
+	Value *string // nil for null
+}
+
+// MarshalJSON writes the string, or null.
+func (n nullableString) MarshalJSON() ([]byte, error) { return json.Marshal(n.Value) }
+
+// UnmarshalJSON reads a string or null; encoding/json calls it only for a field present.
+func (n *nullableString) UnmarshalJSON(b []byte) error {
+	n.Set = true
+	return json.Unmarshal(b, &n.Value)
+}
+
+// patchEntry sets or clears the time before which an entry does not match, and answers with
+// the entry. The Matcher applies it to its index before answering.
+func (s *Server) patchEntry(w http.ResponseWriter, r *http.Request) {
+	id, err := parseEntryID(r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var p entryPatch
+	if err := decodeJSON(r, &p); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	until, err := p.disabledUntil()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	bank := r.PathValue("name")
+	if err := s.Matcher.SetDisabledUntil(r.Context(), bank, []uint32{id}, until); err != nil {
+		s.writeError(w, r, storeError(err))
+		return
+	}
+	e, err := s.Banks.Entry(r.Context(), bank, id)
+	if err != nil {
+		s.writeError(w, r, storeError(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, newEntryBody(e))
+}
+
+// disabledUntil returns the time p asks for: the zero time for null.
+func (p entryPatch) disabledUntil() (time.Time, error) {
+	const field = "disabled_until"
+	switch {
+	case !p.DisabledUntil.Set:
+		return time.Time{}, vigil.FieldErrorf(vigil.EINVALID, field, "required: an RFC 3339 time before which the entry does not match, or null to let it match")
+	case p.DisabledUntil.Value == nil:
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, *p.DisabledUntil.Value)
+	if err != nil {
+		return time.Time{}, vigil.FieldErrorf(vigil.EINVALID, field, "not an RFC 3339 time: %q", *p.DisabledUntil.Value)
+	}
+	return t, nil
 }
 
 func (s *Server) getEntry(w http.ResponseWriter, r *http.Request) {

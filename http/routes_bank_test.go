@@ -26,9 +26,10 @@ import (
 
 // bankFixture is a server on a fresh database with one API key per scope the bank routes use.
 type bankFixture struct {
-	db   *sqlite.DB
-	srv  *httptest.Server
-	keys map[vigil.Scope]string
+	db    *sqlite.DB
+	clock *fakeclock.Clock // the server's and the Matcher's
+	srv   *httptest.Server
+	keys  map[vigil.Scope]string
 }
 
 func newBankFixture(t *testing.T) *bankFixture {
@@ -47,7 +48,7 @@ func newBankFixture(t *testing.T) *bankFixture {
 	}
 	users := sqlite.NewUsers(db)
 	users.Hashing = password.Params{Memory: 64, Time: 1, Threads: 1}
-	f := &bankFixture{db: db, keys: map[vigil.Scope]string{}}
+	f := &bankFixture{db: db, clock: clock, keys: map[vigil.Scope]string{}}
 	for _, sc := range []vigil.Scope{vigil.ScopeBanksRead, vigil.ScopeBanksWrite, vigil.ScopeMatch, vigil.ScopeAdmin} {
 		if f.keys[sc], _, err = users.CreateKey(ctx, string(sc)+"-key", []vigil.Scope{sc}); err != nil {
 			t.Fatal(err)

@@ -64,7 +64,7 @@ func TestHMAShapes(t *testing.T) {
 		{name: "add content", scope: w, method: "POST", path: "/c/bank/MY_BANK/content", body: upload, contentType: uploadType, wantStatus: 200},
 		{name: "add bad signal", scope: w, method: "POST", path: "/c/bank/MY_BANK/signal", body: `{"pdq":"xyz"}`, wantStatus: 400},
 		{name: "get content", scope: r, method: "GET", path: "/c/bank/MY_BANK/content/1?include_signals=true", wantStatus: 200,
-			wantBody: `{"id":1,"disable_until_ts":0,"original_media_uri":null,"bank":{"name":"MY_BANK","matching_enabled_ratio":1},"signals":{"pdq":"` + pdqHash + `"},"note":"seen"}`},
+			wantBody: `{"id":1,"disable_until_ts":1,"original_media_uri":null,"bank":{"name":"MY_BANK","matching_enabled_ratio":1},"signals":{"pdq":"` + pdqHash + `"},"note":"seen"}`},
 		{name: "lookup signal", scope: m, method: "GET", path: "/m/lookup?signal_type=pdq&signal=" + pdqHash, wantStatus: 200,
 			wantBody: `{"MY_BANK":[{"bank_content_id":1,"distance":"0"}]}`},
 		{name: "lookup other bank", scope: m, method: "GET", path: "/m/lookup?signal_type=pdq&banks=NOPE&signal=" + pdqHash, wantStatus: 200, wantBody: `{}`},

@@ -37,9 +37,15 @@ func (s *Server) uiRoutes() {
 	page("POST", "/users", vigil.ScopeAdmin, "Create a user", s.uiCreateUser)
 	page("POST", "/users/{id}/disabled", vigil.ScopeAdmin, "Disable or enable a user", s.uiSetUserDisabled)
 	page("POST", "/users/{id}/password", vigil.ScopeAdmin, "Set a user's password", s.uiSetPassword)
+	page("POST", "/users/{id}/reveal-cap", vigil.ScopeAdmin, "Set a user's media reveals per hour", s.uiSetRevealCap)
 	page("GET", "/keys", vigil.ScopeAdmin, "API keys", s.uiKeys)
 	page("POST", "/keys", vigil.ScopeAdmin, "Create an API key", s.uiCreateKey)
 	page("POST", "/keys/{id}/revoke", vigil.ScopeAdmin, "Revoke an API key", s.uiRevokeKey)
+
+	page("GET", "/services", vigil.ScopeAdmin, "Services: the policy settings of each, and what the gate decides today", s.uiServices)
+	page("POST", "/services", vigil.ScopeAdmin, "Add a service", s.uiCreateService)
+	page("POST", "/services/{name}", vigil.ScopeAdmin, "Change a service's type, jurisdiction or scanning switch", s.uiUpdateService)
+	page("POST", "/services/{name}/delete", vigil.ScopeAdmin, "Delete a service", s.uiDeleteService)
 
 	page("GET", "/webhooks", vigil.ScopeAdmin, "Webhooks", s.uiWebhooks)
 	page("POST", "/webhooks", vigil.ScopeAdmin, "Register a webhook", s.uiCreateWebhook)

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -86,6 +87,10 @@ type passwordRequest struct {
 	Password string `json:"password"`
 }
 
+type revealCapRequest struct {
+	RevealsPerHour int `json:"reveals_per_hour"`
+}
+
 type createKeyRequest struct {
 	Name      string        `json:"name"`
 	Scopes    []vigil.Scope `json:"scopes"`
@@ -134,6 +139,12 @@ func (s *Server) userRoutes() {
 	s.handle(Route{Method: "PUT", Pattern: "/v1/users/{id}/password", Access: API, Scope: vigil.ScopeAdmin, Tag: "users",
 		Summary: "Set a user's password; ends their sessions", Request: passwordRequest{Password: "another long password"},
 		Handler: s.apiSetPassword})
+	capped := exampleUser
+	capped.RevealsPerHour = 30
+	s.handle(Route{Method: "PUT", Pattern: "/v1/users/{id}/reveal-cap", Access: API, Scope: vigil.ScopeAdmin, Tag: "users",
+		Summary: fmt.Sprintf("Set how many times an hour the user may reveal matched media (0: the server default, %d; at most %d)",
+			vigil.DefaultRevealsPerHour, vigil.MaxRevealsPerHour),
+		Request: revealCapRequest{RevealsPerHour: 30}, Response: capped, Handler: s.apiSetRevealCap})
 	s.handle(Route{Method: "POST", Pattern: "/v1/users/{id}/disable", Access: API, Scope: vigil.ScopeAdmin, Tag: "users",
 		Summary: "Disable a user; ends their sessions", Response: exampleUser, Handler: s.apiSetDisabled(true)})
 	s.handle(Route{Method: "POST", Pattern: "/v1/users/{id}/enable", Access: API, Scope: vigil.ScopeAdmin, Tag: "users",
@@ -158,15 +169,25 @@ func (s *Server) userRoutes() {
 // cookie.
 func (s *Server) login(w http.ResponseWriter, r *http.Request, name, password string) (vigil.Session, error) {
 	if err := s.allowLogin(w, r, name); err != nil {
+		s.logRefusedLogin(r, name, err)
 		return vigil.Session{}, err
 	}
 	token, sess, err := s.Users.Login(r.Context(), name, password)
 	if err != nil {
+		s.logRefusedLogin(r, name, err)
 		return sess, err
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: sess.Expires,
 		HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteStrictMode})
 	return sess, nil
+}
+
+// logRefusedLogin logs a refused sign-in at debug level only: the audit log already records
+// each refused attempt by user name, and the client's address is personal data that an
+// operator sees only when debugging.
+func (s *Server) logRefusedLogin(r *http.Request, name string, err error) {
+	s.logger().Debug("sign-in refused", "name", name, "addr", r.RemoteAddr,
+		"request_id", requestID(r.Context()), "err", err)
 }
 
 func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
@@ -310,6 +331,19 @@ func (s *Server) apiSetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiSetRevealCap(w http.ResponseWriter, r *http.Request) {
+	var req revealCapRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.Users.SetRevealCap(r.Context(), r.PathValue("id"), req.RevealsPerHour); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.apiUser(w, r)
 }
 
 func (s *Server) apiSetDisabled(disabled bool) http.HandlerFunc {

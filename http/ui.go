@@ -33,7 +33,7 @@ func staticTree() fs.FS {
 // uiPages maps a page name to its template: the shared layout plus the page's own file. Parsed
 // once at start; a broken template fails every UI test.
 var uiPages = parsePages("login", "dashboard", "queue", "case", "banks", "bank", "users", "keys",
-	"webhooks", "webhook", "audit", "error")
+	"services", "webhooks", "webhook", "audit", "error")
 
 func parsePages(names ...string) map[string]*template.Template {
 	layout := template.Must(template.New("layout.html").Funcs(uiFuncs).ParseFS(uiFiles, "ui/templates/layout.html"))

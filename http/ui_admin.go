@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/vigilproject/vigil"
@@ -11,6 +12,8 @@ import (
 type usersPage struct {
 	Users []vigil.User
 	Roles []vigil.Role
+	// DefaultCap and MaxCap bound the reveal cap form.
+	DefaultCap, MaxCap int
 }
 
 // uiUsers lists the people who can sign in, with forms to add one, disable one and set a
@@ -22,7 +25,7 @@ func (s *Server) uiUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "users", page{Title: "Users", Nav: "users", Notice: notice(r),
-		Data: usersPage{Users: users, Roles: vigil.Roles}})
+		Data: usersPage{Users: users, Roles: vigil.Roles, DefaultCap: vigil.DefaultRevealsPerHour, MaxCap: vigil.MaxRevealsPerHour}})
 }
 
 // uiCreateUser adds a user with the role and first password the admin chose.
@@ -49,6 +52,25 @@ func (s *Server) uiSetUserDisabled(w http.ResponseWriter, r *http.Request) {
 // uiSetPassword replaces a user's password.
 func (s *Server) uiSetPassword(w http.ResponseWriter, r *http.Request) {
 	if err := s.Users.SetPassword(r.Context(), r.PathValue("id"), r.PostFormValue("password")); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	seeOther(w, r, "/users?done=updated")
+}
+
+// uiSetRevealCap sets how many times an hour the user may reveal matched media; an empty field
+// means the server default.
+func (s *Server) uiSetRevealCap(w http.ResponseWriter, r *http.Request) {
+	perHour := 0
+	if v := strings.TrimSpace(r.PostFormValue("reveals_per_hour")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			s.renderError(w, r, vigil.FieldErrorf(vigil.EINVALID, "reveals_per_hour", "must be a whole number"))
+			return
+		}
+		perHour = n
+	}
+	if err := s.Users.SetRevealCap(r.Context(), r.PathValue("id"), perHour); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/vigilproject/vigil"
 	"github.com/vigilproject/vigil/match"
@@ -62,7 +61,7 @@ func (s *Server) uiCase(w http.ResponseWriter, r *http.Request) {
 		p.Claimable = c.Status == vigil.CaseOpen || c.Status == vigil.CaseEscalated
 		p.Decidable = p.Claimable || c.Status == vigil.CaseInReview && c.Assignee == actor.ID
 		p.CanReveal = c.HasMedia
-		if p.Reveals, err = s.revealCount(ctx, actor); err != nil {
+		if p.Reveals, err = s.revealCount(ctx); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
@@ -75,25 +74,12 @@ func (s *Server) uiCase(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "case", page{Title: "Case " + c.ID, Nav: "queue", Notice: notice(r), Data: p})
 }
 
-// revealCount counts the actor's media reveals over the last hour and finds their cap. It reads
-// the audit log and the user list as the system: reviewers may read neither, but their own
-// count and cap are theirs to know.
-func (s *Server) revealCount(ctx context.Context, actor vigil.Actor) (reveals, error) {
-	sys := vigil.WithActor(ctx, vigil.System)
-	used, err := s.countAudit(sys, vigil.AuditFilter{ActorID: actor.ID, Action: actionMediaView,
-		From: s.Clock.Now().Add(-time.Hour)})
+// revealCount returns the acting reviewer's reveals over the last hour and their cap, as the
+// case service counts them when it refuses a reveal.
+func (s *Server) revealCount(ctx context.Context) (reveals, error) {
+	used, limit, err := s.Cases.RevealAllowance(ctx)
 	if err != nil {
 		return reveals{}, err
-	}
-	users, err := s.Users.Users(sys)
-	if err != nil {
-		return reveals{}, err
-	}
-	limit := vigil.DefaultRevealsPerHour
-	for _, u := range users {
-		if u.ID == actor.ID && u.RevealsPerHour > 0 {
-			limit = u.RevealsPerHour
-		}
 	}
 	return reveals{Used: used, Cap: limit, BreakEvery: breakEvery}, nil
 }
@@ -112,7 +98,7 @@ func (s *Server) uiCaseMedia(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	n, err := s.revealCount(ctx, vigil.ActorFrom(ctx))
+	n, err := s.revealCount(ctx)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -13,11 +13,10 @@ import (
 // audit log never makes the dashboard slow.
 const countCap = 5000
 
-// Audit actions the UI counts or looks for; the case service writes them.
+// Audit actions the dashboard counts; the case service writes them.
 const (
 	actionCaseOpen   = "case.open"
 	actionCaseDecide = "case.decide"
-	actionMediaView  = "media.view"
 )
 
 // dashboardPage is the data of the dashboard.

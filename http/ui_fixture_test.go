@@ -58,7 +58,11 @@ func newUIFixture(t *testing.T) *uiFixture {
 	users.Hashing = password.Params{Memory: 64, Time: 1, Threads: 1}
 	cases := sqlite.NewCaseStore(db, sqlite.AllowBankAdder(m))
 	f := &uiFixture{db: db, clock: clock, users: users, cases: cases, matcher: m}
-	content := pipeline.New(pipeline.Config{Store: sqlite.NewContentStore(db), Matcher: m, Clock: clock})
+	content := pipeline.New(pipeline.Config{Store: sqlite.NewContentStore(db), Matcher: m, Clock: clock, Workers: 1})
+	if err := content.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { content.Stop(context.Background()) })
 	f.srv = &Server{Clock: clock, Users: users, Cases: cases, Audit: db, Webhooks: db, Matcher: m, Banks: banks,
 		Content: content}
 	f.ts = httptest.NewServer(f.srv.Handler())

@@ -91,10 +91,11 @@ type Store interface {
 type Versioned interface {
 	// StoreVersion returns the number of the store's current state. It increases by exactly one
 	// with every successful CreateBank, UpdateBank and DeleteBank, every AddEntries that adds an
-	// entry, and every RemoveEntries with at least one id, whoever makes the change, and by at
-	// least one with any other change to banks or entries; failed calls, AddEntries that adds
-	// nothing and RemoveEntries without ids leave it as it is. It returns an error when the
-	// state cannot be told, for example while another process is in the middle of a change.
+	// entry, and every RemoveEntries and SetDisabledUntil (see EntryDisabler) with at least one
+	// id, whoever makes the change, and by at least one with any other change to banks or
+	// entries; failed calls, AddEntries that adds nothing and RemoveEntries or SetDisabledUntil
+	// without ids leave it as it is. It returns an error when the state cannot be told, for
+	// example while another process is in the middle of a change.
 	StoreVersion(ctx context.Context) (uint64, error)
 }
 
@@ -105,4 +106,16 @@ type EntryScanner interface {
 	// ScanEntries calls fn with every entry of bank, in the order they were added, as Entries
 	// would return them, and stops with the first error fn returns.
 	ScanEntries(ctx context.Context, bank string, fn func(Entry) error) error
+}
+
+// EntryDisabler is a Store that can stop entries from matching for a while without removing
+// them, for example while a supplier reviews a hash it may withdraw, or a reviewer checks a
+// suspected false positive: the entry, its ids in cases and its history stay. Packages bankfile
+// and sqlite implement it.
+type EntryDisabler interface {
+	// SetDisabledUntil sets the DisabledUntil of the entries of bank with the given ids to
+	// until, kept in UTC to the millisecond; the zero time makes them match again. It changes
+	// all or none: when an id is not in the bank the error wraps ErrNotFound and nothing
+	// changes. Repeated ids count once.
+	SetDisabledUntil(ctx context.Context, bank string, ids []uint32, until time.Time) error
 }

@@ -212,9 +212,11 @@ func (p *Pipeline) abandon() {
 	p.inflight.Done()
 }
 
-// openCase opens the review case of a matched item and queues its webhook, in tx.
+// openCase opens the review case of a matched item and queues its webhook, in tx. A match by a
+// cryptographic hash makes the case urgent (see vigil.PriorityOf).
 func openCase(tx *sqlite.Tx, c vigil.Content, o outcome) (string, error) {
-	cs := vigil.Case{ContentID: c.ID, Service: c.Service, Matches: o.matches, Signals: o.signals}
+	cs := vigil.Case{ContentID: c.ID, Service: c.Service, Priority: vigil.PriorityOf(o.matches),
+		Matches: o.matches, Signals: o.signals}
 	if err := tx.OpenCase(&cs, o.media, o.mediaType); err != nil {
 		return "", err
 	}

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/vigilproject/vigil"
 	"github.com/vigilproject/vigil/match"
@@ -173,4 +175,65 @@ func (s *BankStore) SignalStats(ctx context.Context) (map[signal.Type]vigil.Sign
 		return nil, fmt.Errorf("signal stats: %w", err)
 	}
 	return stats, nil
+}
+
+var _ match.EntryDisabler = (*BankStore)(nil)
+
+// maxAuditedIDs bounds the entry ids an audit event lists; the event counts them all.
+const maxAuditedIDs = 100
+
+// SetDisabledUntil sets the DisabledUntil of the entries of bank with the given ids to until,
+// kept in UTC to the millisecond; the zero time makes them match again. It changes all or none:
+// when an id is not in bank, the error wraps match.ErrNotFound and nothing changes. The change is
+// recorded as bank.disable_entries, or bank.enable_entries for the zero time, with the ids.
+func (s *BankStore) SetDisabledUntil(ctx context.Context, bank string, ids []uint32, until time.Time) error {
+	if err := match.ValidateName(bank); err != nil {
+		return invalid(err)
+	}
+	until = storedTime(until)
+	return s.db.Update(ctx, func(tx *Tx) error {
+		id, err := bankID(ctx, tx, bank)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		unique := slices.Compact(slices.Sorted(slices.Values(ids)))
+		var missing []uint32
+		for _, entry := range unique {
+			res, err := tx.ExecContext(ctx, `UPDATE bank_entries SET disabled_until = ? WHERE id = ? AND bank_id = ?`,
+				ms(until), entry, id)
+			if err != nil {
+				return fmt.Errorf("bank %s: disable entry %d: %w", bank, entry, err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("bank %s: disable entry %d: %w", bank, entry, err)
+			}
+			if n == 0 {
+				missing = append(missing, entry)
+			}
+		}
+		if len(missing) > 0 {
+			return fmt.Errorf("bank %s: entry %d: %w (%d of the ids are not in the bank; nothing was changed)",
+				bank, missing[0], match.ErrNotFound, len(missing))
+		}
+		return changed(ctx, tx, disableAction(until), bank, disableDetail(unique, until))
+	})
+}
+
+// disableAction is the audit action of setting DisabledUntil to until.
+func disableAction(until time.Time) string {
+	if until.IsZero() {
+		return "bank.enable_entries"
+	}
+	return "bank.disable_entries"
+}
+
+// disableDetail is the audit detail of setting DisabledUntil of the entries ids to until: the
+// time (null for none), how many entries, and the first maxAuditedIDs of their ids.
+func disableDetail(ids []uint32, until time.Time) map[string]any {
+	var at any
+	if !until.IsZero() {
+		at = until.Format("2006-01-02T15:04:05.000Z07:00")
+	}
+	return map[string]any{"disabled_until": at, "entries": len(ids), "ids": ids[:min(len(ids), maxAuditedIDs)]}
 }

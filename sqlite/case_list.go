@@ -89,8 +89,9 @@ func encodeCaseCursor(c vigil.Case) string {
 // decodeCaseCursor reverses encodeCaseCursor.
 func decodeCaseCursor(cursor string) (urgent int, id string, err error) {
 	bad := vigil.FieldErrorf(vigil.EINVALID, "cursor", "not a cursor this listing returned")
+	// The decoder skips line breaks, so also require the cursor to be exactly what we encode.
 	raw, err := base64.RawURLEncoding.Strict().DecodeString(cursor)
-	if err != nil {
+	if err != nil || base64.RawURLEncoding.EncodeToString(raw) != cursor {
 		return 0, "", bad
 	}
 	u, id, ok := strings.Cut(string(raw), ":")

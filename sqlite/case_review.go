@@ -3,12 +3,9 @@ package sqlite
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
-	"time"
 	"unicode/utf8"
 
 	"github.com/vigilproject/vigil"
@@ -314,28 +311,4 @@ func (s *CaseStore) Media(ctx context.Context, caseID string) ([]byte, string, e
 		return nil, "", err
 	}
 	return media, mediaType, nil
-}
-
-// checkRevealCap refuses a reveal when actor has made as many reveals as their cap
-// (vigil.User.RevealsPerHour) allows in the hour before now. Actors that are not users, such as
-// API keys, have the default cap.
-func (tx *Tx) checkRevealCap(actor vigil.Actor) error {
-	var limit int
-	err := tx.QueryRowContext(tx.ctx, `SELECT reveals_per_hour FROM users WHERE id = ?`, actor.ID).Scan(&limit)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("reveal cap: %w", err)
-	}
-	if limit <= 0 {
-		limit = vigil.DefaultRevealsPerHour
-	}
-	var n int
-	err = tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM case_views WHERE viewer = ? AND time > ?`,
-		actor.ID, ms(tx.now.Add(-time.Hour))).Scan(&n)
-	if err != nil {
-		return fmt.Errorf("count reveals: %w", err)
-	}
-	if n >= limit {
-		return vigil.Errorf(vigil.ERATELIMITED, "you have revealed media %d times in the last hour, your limit: take a break", n)
-	}
-	return nil
 }

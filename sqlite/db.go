@@ -28,6 +28,9 @@ type DB struct {
 	write *sql.DB // one connection: every write transaction
 	read  *sql.DB // readers, concurrent with the writer under WAL
 	Clock vigil.Clock
+	// OnEnqueue, when set, is called after a transaction that queued outbound messages commits,
+	// so the delivery worker starts at once instead of at its next poll.
+	OnEnqueue func()
 }
 
 // Open opens (creating when missing) the database file at path, applies pending migrations and
@@ -127,6 +130,8 @@ type Tx struct {
 	db  *DB
 	ctx context.Context
 	now time.Time
+	// enqueued is set by Enqueue when the transaction queues an outbound message.
+	enqueued bool
 }
 
 // Update runs fn in a write transaction and commits when it returns nil.
@@ -142,6 +147,9 @@ func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if tx.enqueued && db.OnEnqueue != nil {
+		db.OnEnqueue()
 	}
 	return nil
 }

@@ -51,6 +51,7 @@ func (tx *Tx) Enqueue(event string, payload any) error {
 			return fmt.Errorf("enqueue %s: %w", event, err)
 		}
 	}
+	tx.enqueued = true
 	return nil
 }
 

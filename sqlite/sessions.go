@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/vigilproject/vigil"
@@ -57,7 +58,7 @@ func (u *Users) Login(ctx context.Context, name, pw string) (string, vigil.Sessi
 		&user.RevealsPerHour, &created, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		password.Check(pw, u.dummyHash())
-		return "", vigil.Session{}, errBadLogin
+		return "", vigil.Session{}, u.loginFailed(ctx, name, "unknown name")
 	}
 	if err != nil {
 		return "", vigil.Session{}, fmt.Errorf("login %s: %w", name, err)
@@ -66,10 +67,33 @@ func (u *Users) Login(ctx context.Context, name, pw string) (string, vigil.Sessi
 	if err != nil {
 		return "", vigil.Session{}, fmt.Errorf("login %s: %w", name, err)
 	}
-	if !ok || user.Disabled {
-		return "", vigil.Session{}, errBadLogin
+	switch {
+	case !ok:
+		return "", vigil.Session{}, u.loginFailed(ctx, name, "wrong password")
+	case user.Disabled:
+		return "", vigil.Session{}, u.loginFailed(ctx, name, "user disabled")
 	}
 	return u.startSession(vigil.WithActor(ctx, userActor(user)), user)
+}
+
+// anonymous is the actor of a failed sign-in: whoever tried has proved no identity.
+var anonymous = vigil.Actor{Kind: vigil.ActorAnonymous, Name: "anonymous"}
+
+// loginFailed audits a refused sign-in, naming the attempted user name (cut to a user name's
+// length, so a wild guess cannot bloat the log) and why it failed: the log is for admins and
+// auditors, the caller only ever learns errBadLogin. The password is never recorded.
+func (u *Users) loginFailed(ctx context.Context, name, reason string) error {
+	name = strings.ToValidUTF8(name, "\uFFFD")
+	if r := []rune(name); len(r) > maxUserName {
+		name = string(r[:maxUserName]) + "…"
+	}
+	err := u.db.Update(vigil.WithActor(ctx, anonymous), func(tx *Tx) error {
+		return tx.Audit("user.login_failed", "user_name", name, userDetail(map[string]any{"reason": reason}))
+	})
+	if err != nil {
+		return fmt.Errorf("audit failed sign-in: %w", err)
+	}
+	return errBadLogin
 }
 
 // dummyHash returns a hash with the current cost parameters for unknown names to be checked

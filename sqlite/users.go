@@ -195,6 +195,24 @@ func (u *Users) SetDisabled(ctx context.Context, userID string, disabled bool) e
 	})
 }
 
+// SetRevealCap sets how many media reveals per hour the user may make; 0 means the default. The
+// new cap applies to the user's next reveal, without ending their sessions.
+func (u *Users) SetRevealCap(ctx context.Context, userID string, perHour int) error {
+	if err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	if perHour < 0 || perHour > vigil.MaxRevealsPerHour {
+		return vigil.FieldErrorf(vigil.EINVALID, "reveals_per_hour", "must be 0 (the default, %d) to %d",
+			vigil.DefaultRevealsPerHour, vigil.MaxRevealsPerHour)
+	}
+	return u.db.Update(ctx, func(tx *Tx) error {
+		if err := updateUser(tx, userID, `reveals_per_hour = ?`, perHour); err != nil {
+			return err
+		}
+		return tx.Audit("user.reveal_cap", "user", userID, userDetail(map[string]any{"reveals_per_hour": perHour}))
+	})
+}
+
 // updateUser sets one column of a user, with ENOTFOUND when there is no such user.
 func updateUser(tx *Tx, userID, set string, value any) error {
 	res, err := tx.ExecContext(tx.ctx, `UPDATE users SET `+set+`, updated = ? WHERE id = ?`, value, ms(tx.Now()), userID)

@@ -320,6 +320,7 @@ func TestBankMatchScanHelp(t *testing.T) {
 		{"bank import", "--strict"},
 		{"bank export", "--format FORMAT"},
 		{"bank add", "--sha256 HEX"},
+		{"bank disable", "--until TIME"},
 		{"bank rm", "--data DIR"},
 		{"match", "--queries FILE"},
 		{"scan", "--resume STATEFILE"},

@@ -63,6 +63,7 @@ func commandTable() []command {
 		{"bank import", "import hash-list files into a bank", runBankImport},
 		{"bank export", "write a bank's entries as a hash list", runBankExport},
 		{"bank add", "add one hash to a bank", runBankAdd},
+		{"bank disable", "stop entries of a bank from matching until a time", runBankDisable},
 		{"bank rm", "delete a bank", runBankRm},
 		{"serve", "run the service: API, web UI and workers", runServe},
 		{"migrate", "create or upgrade the service's database", runMigrate},

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -146,6 +148,9 @@ func firstStart(ctx context.Context, e *env, users *sqlite.Users, url string) er
 type service struct {
 	users    *sqlite.Users
 	pipeline *pipeline.Pipeline
+	matcher  *match.Matcher
+	snapshot string // path of the index snapshot, saved at shutdown
+	log      *slog.Logger
 	http     *vhttp.Server
 
 	stopWorkers context.CancelFunc
@@ -160,19 +165,22 @@ func newService(ctx context.Context, db *sqlite.DB, cfg serveConfig, log *slog.L
 		return nil, err
 	}
 	banks := sqlite.NewBankStore(db)
-	matcher, err := match.NewMatcher(ctx, banks, clock.Now)
+	snapshot := filepath.Join(cfg.data, snapshotFile)
+	matcher, opened, err := match.OpenMatcher(ctx, banks, snapshot, clock.Now)
 	if err != nil {
 		return nil, fmt.Errorf("load the banks' index: %w", err)
 	}
+	logOpened(log, opened, matcher.Len())
 	p := pipeline.New(pipeline.Config{Store: sqlite.NewContentStore(db), Matcher: matcher, Clock: clock,
 		Gate: policy.Gate{}, Workers: cfg.workers, Logger: log})
 	if err := p.Start(ctx); err != nil {
 		return nil, fmt.Errorf("start the pipeline: %w", err)
 	}
-	svc := &service{users: sqlite.NewUsers(db), pipeline: p}
+	svc := &service{users: sqlite.NewUsers(db), pipeline: p, matcher: matcher, snapshot: snapshot, log: log}
 	workCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	svc.stopWorkers = cancel
 	deliverer := webhook.New(db, clock, webhook.Options{Logger: log})
+	db.OnEnqueue = deliverer.Notify
 	svc.workers.Go(func() { deliverer.Run(workCtx) })
 
 	cases := sqlite.NewCaseStore(db, sqlite.AllowBankAdder(matcher))
@@ -200,5 +208,23 @@ func (s *service) stop(grace time.Duration) error {
 	if err != nil {
 		return fmt.Errorf("drain the pipeline: %w", err)
 	}
+	if err := s.matcher.SaveSnapshot(s.snapshot); err != nil {
+		s.log.Warn("the index snapshot was not saved: the next start rebuilds it", "err", err)
+	}
 	return nil
+}
+
+// logOpened says where the index came from and, when a snapshot was not used, why.
+func logOpened(log *slog.Logger, opened match.Opened, entries int) {
+	switch {
+	case opened.FromSnapshot:
+		log.Info("index loaded from its snapshot", "entries", entries)
+	case errors.Is(opened.Rejected, fs.ErrNotExist), errors.Is(opened.Rejected, match.ErrStaleSnapshot):
+		log.Info("index built from the banks", "entries", entries)
+	default:
+		log.Warn("index built from the banks: the snapshot was unusable", "entries", entries, "reason", opened.Rejected)
+	}
+	if opened.SaveErr != nil {
+		log.Warn("the index snapshot was not saved", "err", opened.SaveErr)
+	}
 }

@@ -196,6 +196,12 @@
     });
   }
 
+  // Forms with data-confirm ask before they post: deleting is not undone.
+  document.addEventListener("submit", function (e) {
+    const msg = e.target.dataset && e.target.dataset.confirm;
+    if (msg && !window.confirm(msg)) e.preventDefault();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     queueKeys();
     const fig = document.getElementById("media");
