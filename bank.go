@@ -12,9 +12,13 @@ import (
 // through, recording every change in the audit log in the change's own transaction, plus the
 // reads the API needs and the Matcher does not offer. Those reads return bank contents, which
 // are sensitive, so each one is recorded in the audit log as well; the match.Store reads are
-// not, because only the Matcher uses them, to build its index.
+// not, because only the Matcher uses them, to build its index. Hash values are hash-list
+// contents: EntryPage, Entry and Export show them only to admins (others see an entry's signal
+// type, and its value only when they searched by that value), so bulk reading stays admin-only.
 type BankService interface {
 	match.Store
+	// EntryStager stages large imports outside the write lock, so they stream.
+	match.EntryStager
 	// EntryPage returns the entries of bank that q selects, in id order, recording the read.
 	EntryPage(ctx context.Context, bank string, q EntryQuery) ([]match.Entry, error)
 	// Entry returns the entry of bank with the given id, recording the read.

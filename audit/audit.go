@@ -1,9 +1,14 @@
 // Package audit computes and checks the hash chain of the audit log. Each event's hash covers
 // its own fields and the hash of the event before it, so a changed, inserted or deleted row
 // breaks every hash after it, and Verify names the first event where the chain breaks.
+//
+// The hash is an HMAC-SHA256 under a secret key (derived from the master key, which lives
+// outside the database): with a plain hash, anyone able to write the database could rewrite a
+// row and recompute every hash after it. Without the key the chain cannot be recomputed.
 package audit
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -17,10 +22,10 @@ import (
 // Genesis is the PrevHash of the first event.
 const Genesis = "0000000000000000000000000000000000000000000000000000000000000000"
 
-// Hash returns the hex SHA-256 of e's fields, PrevHash included and Hash excluded. Each field is
-// length-prefixed, so no two different events encode alike.
-func Hash(e vigil.AuditEvent) string {
-	h := sha256.New()
+// Hash returns the hex HMAC-SHA256 under key of e's fields, PrevHash included and Hash
+// excluded. Each field is length-prefixed, so no two different events encode alike.
+func Hash(key []byte, e vigil.AuditEvent) string {
+	h := hmac.New(sha256.New, key)
 	var n [8]byte
 	put := func(s string) {
 		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
@@ -41,10 +46,11 @@ func Hash(e vigil.AuditEvent) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Seal sets e's PrevHash to prev and its Hash to the chain hash, ready to be appended.
-func Seal(e *vigil.AuditEvent, prev string) {
+// Seal sets e's PrevHash to prev and its Hash to the chain hash under key, ready to be
+// appended.
+func Seal(key []byte, e *vigil.AuditEvent, prev string) {
 	e.PrevHash = prev
-	e.Hash = Hash(*e)
+	e.Hash = Hash(key, *e)
 }
 
 // BrokenLinkError says where the chain first breaks.
@@ -57,26 +63,33 @@ func (e *BrokenLinkError) Error() string {
 	return fmt.Sprintf("audit chain broken at event %d: %s", e.Seq, e.Reason)
 }
 
-// Verify walks events in Seq order and returns the number checked, or a *BrokenLinkError for
-// the first event whose sequence, link or hash is wrong. An error from the sequence itself is
-// returned as is.
-func Verify(events iter.Seq2[vigil.AuditEvent, error]) (int64, error) {
-	prev, want := Genesis, int64(1)
-	var checked int64
+// Head is how far Verify got: the last intact event's sequence number, which is also the
+// number of intact events (sequence numbers start at 1 and have no gaps), and its hash.
+// Deleting the newest events leaves a shorter chain that is intact, so an operator compares the
+// head with one noted earlier, or kept elsewhere, to detect that.
+type Head struct {
+	Seq  int64
+	Hash string
+}
+
+// Verify walks events in Seq order, checking each hash under key, and returns the head of the
+// intact chain, or that head and a *BrokenLinkError for the first event whose sequence, link
+// or hash is wrong. An error from the sequence itself is returned as is.
+func Verify(key []byte, events iter.Seq2[vigil.AuditEvent, error]) (Head, error) {
+	head := Head{Hash: Genesis}
 	for e, err := range events {
 		if err != nil {
-			return checked, err
+			return head, err
 		}
 		switch {
-		case e.Seq != want:
-			return checked, &BrokenLinkError{e.Seq, fmt.Sprintf("expected event %d: a row is missing or out of order", want)}
-		case e.PrevHash != prev:
-			return checked, &BrokenLinkError{e.Seq, "previous-hash does not match the event before it"}
-		case Hash(e) != e.Hash:
-			return checked, &BrokenLinkError{e.Seq, "hash does not match the event's contents"}
+		case e.Seq != head.Seq+1:
+			return head, &BrokenLinkError{e.Seq, fmt.Sprintf("expected event %d: a row is missing or out of order", head.Seq+1)}
+		case e.PrevHash != head.Hash:
+			return head, &BrokenLinkError{e.Seq, "previous-hash does not match the event before it"}
+		case !hmac.Equal([]byte(Hash(key, e)), []byte(e.Hash)):
+			return head, &BrokenLinkError{e.Seq, "hash does not match the event's contents (or another key sealed it)"}
 		}
-		prev, want = e.Hash, want+1
-		checked++
+		head = Head{Seq: e.Seq, Hash: e.Hash}
 	}
-	return checked, nil
+	return head, nil
 }

@@ -44,3 +44,24 @@ func BenchmarkHash(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkHashBytes compares hashing a 1024x768 JPEG upload already in memory through a reader
+// (Hash copies it) and in place (HashBytes), on the fast path a server uses.
+func BenchmarkHashBytes(b *testing.B) {
+	var jpg bytes.Buffer
+	if err := jpeg.Encode(&jpg, drawPattern(1024, 768), &jpeg.Options{Quality: 85}); err != nil {
+		b.Fatal(err)
+	}
+	data := jpg.Bytes()
+	for _, entry := range entryPoints {
+		b.Run(entry.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := entry.hash(data, Options{Fast: true}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

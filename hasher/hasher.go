@@ -57,7 +57,7 @@ var ErrFastFlavour = errors.New("hasher: the fast path computes the full flavour
 
 // Timing is the time spent in each stage, for benchmarks and metrics.
 type Timing struct {
-	Read   time.Duration // reading the bytes, with MD5, SHA-1 and SHA-256 computed as they stream
+	Read   time.Duration // reading the bytes (none for HashBytes) and computing MD5, SHA-1 and SHA-256
 	Decode time.Duration // bytes to pixels
 	Hash   time.Duration // pixels to PDQ
 }
@@ -91,12 +91,32 @@ func Hash(r io.Reader, opt Options) (*Result, error) {
 	if opt.Fast && opt.Flavour != pdq.Full {
 		return nil, ErrFastFlavour
 	}
-	var res Result
 	start := time.Now()
-	data, err := readDigesting(r, opt.Limits, &res)
+	data, err := readLimited(r, opt.Limits)
 	if err != nil {
 		return nil, err
 	}
+	return hashBytes(data, opt, start)
+}
+
+// HashBytes hashes data, a whole file already in memory, as Hash would hash a reader of it. It
+// neither copies nor retains data: a server that has read an upload hashes it in place.
+func HashBytes(data []byte, opt Options) (*Result, error) {
+	if opt.Fast && opt.Flavour != pdq.Full {
+		return nil, ErrFastFlavour
+	}
+	if maxBytes := maxBytesOf(opt.Limits); int64(len(data)) > maxBytes {
+		return nil, tooLarge(maxBytes)
+	}
+	return hashBytes(data, opt, time.Now())
+}
+
+// hashBytes computes every signal of data; start is when reading it began, for Timing.Read.
+func hashBytes(data []byte, opt Options, start time.Time) (*Result, error) {
+	var res Result
+	res.MD5 = md5.Sum(data)
+	res.SHA1 = sha1.Sum(data)
+	res.SHA256 = sha256.Sum256(data)
 	res.Timing.Read = time.Since(start)
 
 	start = time.Now()
@@ -118,23 +138,28 @@ func Hash(r io.Reader, opt Options) (*Result, error) {
 	return &res, nil
 }
 
-// readDigesting reads all of r, feeding the three cryptographic digests as the bytes arrive.
-func readDigesting(r io.Reader, lim media.Limits, res *Result) ([]byte, error) {
-	maxBytes := lim.MaxBytes
-	if maxBytes <= 0 {
-		maxBytes = media.DefaultMaxBytes
+// maxBytesOf is the byte limit of lim, with its default.
+func maxBytesOf(lim media.Limits) int64 {
+	if lim.MaxBytes <= 0 {
+		return media.DefaultMaxBytes
 	}
-	m, s1, s256 := md5.New(), sha1.New(), sha256.New()
-	data, err := io.ReadAll(io.TeeReader(io.LimitReader(r, maxBytes+1), io.MultiWriter(m, s1, s256)))
+	return lim.MaxBytes
+}
+
+func tooLarge(maxBytes int64) error {
+	return fmt.Errorf("%w: input is over the limit of %d bytes", media.ErrTooLarge, maxBytes)
+}
+
+// readLimited reads all of r, refusing input over the byte limit of lim.
+func readLimited(r io.Reader, lim media.Limits) ([]byte, error) {
+	maxBytes := maxBytesOf(lim)
+	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read: %w", err)
 	}
 	if int64(len(data)) > maxBytes {
-		return nil, fmt.Errorf("%w: input is over the limit of %d bytes", media.ErrTooLarge, maxBytes)
+		return nil, tooLarge(maxBytes)
 	}
-	m.Sum(res.MD5[:0])
-	s1.Sum(res.SHA1[:0])
-	s256.Sum(res.SHA256[:0])
 	return data, nil
 }
 

@@ -6,10 +6,12 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -113,15 +115,58 @@ func TestErrors(t *testing.T) {
 		{"fast cli flavour", good, Options{Fast: true, Flavour: pdq.CLI}, "full flavour only", ErrFastFlavour},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Hash(bytes.NewReader(tt.data), tt.opt)
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("error %v, want one mentioning %q", err, tt.wantErr)
-			}
-			if tt.is != nil && !errors.Is(err, tt.is) {
-				t.Errorf("error %v is not %v", err, tt.is)
-			}
-		})
+		for _, entry := range entryPoints {
+			t.Run(tt.name+"/"+entry.name, func(t *testing.T) {
+				_, err := entry.hash(tt.data, tt.opt)
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one mentioning %q", err, tt.wantErr)
+				}
+				if tt.is != nil && !errors.Is(err, tt.is) {
+					t.Errorf("error %v is not %v", err, tt.is)
+				}
+			})
+		}
+	}
+}
+
+// entryPoints are the two ways to hash a file's bytes: they must agree on everything.
+var entryPoints = []struct {
+	name string
+	hash func(data []byte, opt Options) (*Result, error)
+}{
+	{"reader", func(data []byte, opt Options) (*Result, error) { return Hash(bytes.NewReader(data), opt) }},
+	{"bytes", HashBytes},
+}
+
+// TestHashBytesMatchesHash checks that HashBytes gives what Hash gives for a reader of the same
+// bytes, for every option set, and leaves its input as it was.
+func TestHashBytesMatchesHash(t *testing.T) {
+	var jpg bytes.Buffer
+	if err := jpeg.Encode(&jpg, drawPattern(300, 200), nil); err != nil {
+		t.Fatal(err)
+	}
+	options := []Options{{}, {Flavour: pdq.CLI}, {Fast: true}, {Fast: true, Dihedral: true}, {Dihedral: true}}
+	for _, data := range [][]byte{jpg.Bytes(), drawPNG(t, 120, 90)} {
+		for _, opt := range options {
+			t.Run(fmt.Sprintf("%x/%+v", data[:2], opt), func(t *testing.T) {
+				before := bytes.Clone(data)
+				want, err := Hash(bytes.NewReader(data), opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := HashBytes(data, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want.Timing, got.Timing = Timing{}, Timing{}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("HashBytes %+v, Hash %+v", got, want)
+				}
+				if !bytes.Equal(data, before) {
+					t.Error("HashBytes changed its input")
+				}
+			})
+		}
 	}
 }
 
@@ -141,6 +186,10 @@ func FuzzHash(f *testing.F) {
 			res, err := Hash(bytes.NewReader(data), opt)
 			if err == nil && res.SHA256 != sha256.Sum256(data) {
 				t.Fatal("wrong SHA-256")
+			}
+			fromBytes, errBytes := HashBytes(data, opt)
+			if (err == nil) != (errBytes == nil) || err == nil && (fromBytes.PDQ != res.PDQ || fromBytes.MD5 != res.MD5) {
+				t.Fatalf("Hash: %v, HashBytes: %v, or their hashes differ", err, errBytes)
 			}
 		}
 	})

@@ -3,6 +3,8 @@ package http
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -34,7 +36,7 @@ func (s *Server) authorize(rt Route) http.Handler {
 			err = checkAccess(rt, vigil.ActorFrom(ctx))
 		}
 		if err == nil && usedCookie && !safeMethod(r.Method) {
-			err = checkCSRF(r, ctx)
+			err = checkCSRF(w, r, ctx)
 		}
 		if err != nil {
 			if rt.Access == Page && vigil.ErrorCode(err) == vigil.EUNAUTHORIZED {
@@ -90,17 +92,37 @@ func checkAccess(rt Route, actor vigil.Actor) error {
 	return nil
 }
 
-// checkCSRF compares the request's CSRF token with its session's, in constant time.
-func checkCSRF(r *http.Request, ctx context.Context) error {
+// maxFormBody bounds the URL-encoded form body that checkCSRF parses for the token field: the
+// UI's forms are a few fields.
+const maxFormBody = 64 << 10
+
+// checkCSRF compares the request's CSRF token with its session's, in constant time. The token
+// comes from the X-CSRF-Token header, or from the csrf_token field of a URL-encoded form body
+// (bounded by maxFormBody). Other bodies, multipart uploads above all, must send the header:
+// parsing them here would read up to 32 MB before the request is known to be legitimate.
+func checkCSRF(w http.ResponseWriter, r *http.Request, ctx context.Context) error {
 	sess, ok := sessionFrom(ctx)
 	token := r.Header.Get(CSRFHeader)
-	if token == "" {
-		token = r.PostFormValue("csrf_token")
+	if token == "" && isURLEncodedForm(r) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+		if err := r.ParseForm(); err != nil {
+			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+				return vigil.Errorf(vigil.ETOOLARGE, "form body over %d bytes", maxFormBody)
+			}
+			return vigil.Errorf(vigil.EINVALID, "form body: %v", err)
+		}
+		token = r.PostForm.Get("csrf_token")
 	}
 	if !ok || token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(sess.CSRF)) != 1 {
 		return vigil.Errorf(vigil.EFORBIDDEN, "missing or wrong CSRF token: reload the page")
 	}
 	return nil
+}
+
+// isURLEncodedForm reports whether r's body is an application/x-www-form-urlencoded form.
+func isURLEncodedForm(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "application/x-www-form-urlencoded"
 }
 
 // sessionFrom returns the session of a cookie-authenticated request.

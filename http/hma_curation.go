@@ -62,7 +62,7 @@ func enabledFrom(ratio *float64, enabled *bool, def bool) (bool, error) {
 func (s *Server) hmaListBanks(w http.ResponseWriter, r *http.Request) {
 	banks, err := s.Banks.Banks(r.Context())
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	out := make([]hmaBank, 0, len(banks))
@@ -75,17 +75,17 @@ func (s *Server) hmaListBanks(w http.ResponseWriter, r *http.Request) {
 func (s *Server) hmaCreateBank(w http.ResponseWriter, r *http.Request) {
 	var req hmaBankCreate
 	if err := decodeJSON(r, &req); err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	name, err := vigilName(req.Name)
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	b := match.NewBank(name, match.Known)
 	if b.Enabled, err = enabledFrom(req.EnabledRatio, req.Enabled, true); err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	b.Created = s.Clock.Now()
@@ -93,7 +93,7 @@ func (s *Server) hmaCreateBank(w http.ResponseWriter, r *http.Request) {
 		if vigil.ErrorCode(storeError(err)) == vigil.ECONFLICT {
 			err = vigil.Errorf(vigil.EFORBIDDEN, "Bank already exists")
 		}
-		hmaError(w, storeError(err))
+		s.hmaError(w, r, storeError(err))
 		return
 	}
 	writeJSON(w, http.StatusCreated, newHMABank(b))
@@ -102,7 +102,7 @@ func (s *Server) hmaCreateBank(w http.ResponseWriter, r *http.Request) {
 func (s *Server) hmaGetBank(w http.ResponseWriter, r *http.Request) {
 	b, err := s.hmaFindBank(r.Context(), r.PathValue("name"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, newHMABank(b))
@@ -111,24 +111,24 @@ func (s *Server) hmaGetBank(w http.ResponseWriter, r *http.Request) {
 func (s *Server) hmaUpdateBank(w http.ResponseWriter, r *http.Request) {
 	var req hmaBankUpdate
 	if err := decodeJSON(r, &req); err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	b, err := s.hmaFindBank(r.Context(), r.PathValue("name"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	if req.Name != nil && *req.Name != r.PathValue("name") && *req.Name != hmaName(b.Name) {
-		hmaError(w, vigil.FieldErrorf(vigil.EINVALID, "name", "Vigil banks cannot be renamed: their name identifies them in cases and the audit log"))
+		s.hmaError(w, r, vigil.FieldErrorf(vigil.EINVALID, "name", "Vigil banks cannot be renamed: their name identifies them in cases and the audit log"))
 		return
 	}
 	if b.Enabled, err = enabledFrom(req.EnabledRatio, req.Enabled, b.Enabled); err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	if err := s.Matcher.UpdateBank(r.Context(), b); err != nil {
-		hmaError(w, storeError(err))
+		s.hmaError(w, r, storeError(err))
 		return
 	}
 	writeJSON(w, http.StatusOK, newHMABank(b))
@@ -137,11 +137,11 @@ func (s *Server) hmaUpdateBank(w http.ResponseWriter, r *http.Request) {
 func (s *Server) hmaDeleteBank(w http.ResponseWriter, r *http.Request) {
 	b, err := s.hmaFindBank(r.Context(), r.PathValue("name"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	if err := s.Matcher.DeleteBank(r.Context(), b.Name); err != nil {
-		hmaError(w, storeError(err))
+		s.hmaError(w, r, storeError(err))
 		return
 	}
 	writeJSON(w, http.StatusOK, hmaMessage{Message: "Done"})
@@ -164,33 +164,44 @@ func hmaNote(note string) (string, error) {
 }
 
 // hmaAddContent answers POST /c/bank/{name}/content: the content at ?url= or the uploaded file
-// is hashed and its signals added to the bank. metadata and note come from form fields.
+// is hashed and its signals added to the bank. metadata and note come from form fields, or
+// else from query parameters.
 func (s *Server) hmaAddContent(w http.ResponseWriter, r *http.Request) {
 	b, err := s.hmaFindBank(r.Context(), r.PathValue("name"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
+		return
+	}
+	form, err := readHMAForm(w, r)
+	if err != nil {
+		s.hmaError(w, r, err)
 		return
 	}
 	var sigs hmaSignals
-	if u := r.URL.Query().Get("url"); u != "" {
+	switch u := r.URL.Query().Get("url"); {
+	case u != "" && form.files > 0:
+		err = vigil.Errorf(vigil.EINVALID, "Give either url or a file upload, not both")
+	case u != "":
 		sigs, err = s.hashURL(r, u)
-	} else {
-		sigs, err = hashUpload(w, r)
+	case form.files == 0:
+		err = vigil.Errorf(vigil.EINVALID, "Missing url or multipart/form-data file upload")
+	default:
+		sigs, err = hashContent(form.data, form.field, r.URL.Query().Get("types"))
 	}
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	var meta hmaMetadata
-	if m := r.FormValue("metadata"); m != "" {
+	if m := form.value(r, "metadata"); m != "" {
 		if err := json.Unmarshal([]byte(m), &meta); err != nil {
-			hmaError(w, vigil.FieldErrorf(vigil.EINVALID, "metadata", "metadata form field must be valid JSON: %v", err))
+			s.hmaError(w, r, vigil.FieldErrorf(vigil.EINVALID, "metadata", "metadata form field must be valid JSON: %v", err))
 			return
 		}
 	}
-	note, err := hmaNote(r.FormValue("note"))
+	note, err := hmaNote(form.value(r, "note"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	s.hmaBankSignals(w, r, b, sigs.byName, match.Entry{SupplierID: meta.ContentID, Note: note})
@@ -200,17 +211,17 @@ func (s *Server) hmaAddContent(w http.ResponseWriter, r *http.Request) {
 func (s *Server) hmaAddSignals(w http.ResponseWriter, r *http.Request) {
 	b, err := s.hmaFindBank(r.Context(), r.PathValue("name"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	var req map[string]string
 	if err := decodeJSON(r, &req); err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	note, err := hmaNote(req["note"])
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	delete(req, "note")
@@ -228,7 +239,7 @@ func (s *Server) hmaBankSignals(w http.ResponseWriter, r *http.Request, b match.
 		}
 	}
 	if len(names) == 0 {
-		hmaError(w, vigil.Errorf(vigil.EINVALID, "No signals given"))
+		s.hmaError(w, r, vigil.Errorf(vigil.EINVALID, "No signals given"))
 		return
 	}
 	slices.SortFunc(names, pdqFirst)
@@ -236,21 +247,24 @@ func (s *Server) hmaBankSignals(w http.ResponseWriter, r *http.Request, b match.
 	for i, n := range names {
 		sig, err := signal.Parse(n, byName[n])
 		if err != nil {
-			hmaError(w, vigil.FieldErrorf(vigil.EINVALID, n, "Invalid %s signal: %v", n, err))
+			s.hmaError(w, r, vigil.FieldErrorf(vigil.EINVALID, n, "Invalid %s signal: %v", n, err))
 			return
 		}
 		entries[i] = tmpl
 		entries[i].Signal = sig
 	}
 	if _, err := s.Matcher.AddEntries(r.Context(), b.Name, entries); err != nil {
-		hmaError(w, storeError(err))
+		s.hmaError(w, r, storeError(err))
 		return
 	}
 	id := entries[0].ID
 	if id == 0 {
 		existing, err := s.Banks.EntryPage(r.Context(), b.Name, vigil.EntryQuery{Signal: entries[0].Signal, Limit: 1})
-		if err != nil || len(existing) == 0 {
-			hmaError(w, storeError(err))
+		if err == nil && len(existing) == 0 {
+			err = vigil.Errorf(vigil.ECONFLICT, "The bank's %s content was removed while adding it again: retry", names[0])
+		}
+		if err != nil {
+			s.hmaError(w, r, storeError(err))
 			return
 		}
 		id = existing[0].ID
@@ -275,16 +289,6 @@ func pdqFirst(a, b string) int {
 		return -1
 	}
 	return 1
-}
-
-// hmaContentRoutes declares PUT /c/bank/{name}/content/{id}, next to the other HMA-compatible
-// routes (see hmaRoutes for how Vigil maps HMA's banks and content).
-func (s *Server) hmaContentRoutes() {
-	s.handle(Route{Method: "PUT", Pattern: "/c/bank/{name}/content/{id}", Access: API, Scope: vigil.ScopeBanksWrite,
-		Tag: "HMA-compatible", Summary: "HMA: disable banked content until disable_until_ts (Unix seconds; 0: indefinitely, 1: enable)",
-		Request:  hmaContentUpdate{DisableUntilTS: json.RawMessage("1782898200")},
-		Response: hmaContent{ID: 7, DisableUntilTS: 1782898200, Bank: hmaBank{Name: "NCMEC", MatchingEnabledRatio: 1}},
-		Handler:  s.hmaUpdateContent})
 }
 
 // HMA's special values of disable_until_ts.
@@ -359,32 +363,32 @@ func (u hmaContentUpdate) until(now time.Time) (time.Time, bool, error) {
 func (s *Server) hmaUpdateContent(w http.ResponseWriter, r *http.Request) {
 	b, err := s.hmaFindBank(r.Context(), r.PathValue("name"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	id, err := parseEntryID(r.PathValue("id"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	var req hmaContentUpdate
 	if err := decodeJSON(r, &req); err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	until, set, err := req.until(s.Clock.Now())
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	e, err := s.Banks.Entry(r.Context(), b.Name, id)
 	if err != nil {
-		hmaError(w, hmaContentError(err, id))
+		s.hmaError(w, r, hmaContentError(err, id))
 		return
 	}
 	if set {
 		if err := s.Matcher.SetDisabledUntil(r.Context(), b.Name, []uint32{id}, until); err != nil {
-			hmaError(w, hmaContentError(err, id))
+			s.hmaError(w, r, hmaContentError(err, id))
 			return
 		}
 		e.DisabledUntil = until
@@ -404,26 +408,26 @@ func hmaContentError(err error, id uint32) error {
 func (s *Server) hmaGetContent(w http.ResponseWriter, r *http.Request) {
 	b, err := s.hmaFindBank(r.Context(), r.PathValue("name"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	id, err := parseEntryID(r.PathValue("id"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	withSignals, err := hmaBool(r.URL.Query().Get("include_signals"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	e, err := s.Banks.Entry(r.Context(), b.Name, id)
 	if err != nil {
-		hmaError(w, vigil.Errorf(vigil.ENOTFOUND, "content '%d' not found", id))
+		s.hmaError(w, r, hmaContentError(err, id))
 		return
 	}
 	out := hmaContent{ID: e.ID, DisableUntilTS: hmaDisableUntil(e.DisabledUntil), Bank: newHMABank(b), Note: e.Note}
-	if withSignals {
+	if withSignals && e.Signal.Value != "" { // values are shown to admins only
 		out.Signals = map[string]string{string(e.Signal.Type): e.Signal.Value}
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -432,18 +436,18 @@ func (s *Server) hmaGetContent(w http.ResponseWriter, r *http.Request) {
 func (s *Server) hmaDeleteContent(w http.ResponseWriter, r *http.Request) {
 	b, err := s.hmaFindBank(r.Context(), r.PathValue("name"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	id, err := parseEntryID(r.PathValue("id"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	deleted := 1
 	if err := s.Matcher.RemoveEntries(r.Context(), b.Name, []uint32{id}); err != nil {
 		if vigil.ErrorCode(storeError(err)) != vigil.ENOTFOUND {
-			hmaError(w, storeError(err))
+			s.hmaError(w, r, storeError(err))
 			return
 		}
 		deleted = 0

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"slices"
 	"strings"
@@ -84,35 +85,106 @@ func hashContent(data []byte, contentType, types string) (hmaSignals, error) {
 // hashUpload hashes the single file of an HMA multipart upload, whose field name is its
 // content type (photo=@x.jpg).
 func hashUpload(w http.ResponseWriter, r *http.Request) (hmaSignals, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxHMAUpload)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		return hmaSignals{}, vigil.Errorf(vigil.EINVALID, "Missing multipart/form-data file upload: %v", err)
+	form, err := readHMAForm(w, r)
+	if err != nil {
+		return hmaSignals{}, err
 	}
-	defer r.MultipartForm.RemoveAll()
-	files := r.MultipartForm.File
-	if len(files) == 0 {
+	if form.files == 0 {
 		return hmaSignals{}, vigil.Errorf(vigil.EINVALID, "Missing multipart/form-data file upload")
 	}
-	if len(files) > 1 {
-		return hmaSignals{}, vigil.Errorf(vigil.EINVALID, "Only one file allowed per request")
+	return hashContent(form.data, form.field, r.URL.Query().Get("types"))
+}
+
+// hmaForm is the body of an HMA request read into memory: at most one file, under the name of
+// its field, which is its HMA content type, and the other fields.
+type hmaForm struct {
+	files  int    // files sent; more than one is refused
+	field  string // of the file
+	data   []byte // the file
+	values map[string]string
+}
+
+// value returns the form field name, or else the query parameter.
+func (f hmaForm) value(r *http.Request, name string) string {
+	if v, ok := f.values[name]; ok {
+		return v
 	}
-	var field string
-	for name := range files {
-		field = name
+	return r.URL.Query().Get(name)
+}
+
+// maxHMAField bounds a field of an HMA form other than the file: metadata, note.
+const maxHMAField = 64 << 10
+
+// readHMAForm reads r's body, of at most maxHMAUpload bytes: a multipart form part by part, so
+// that the file goes to memory and never to a temporary file on disk, where ParseMultipartForm
+// puts the parts it cannot keep in memory; or a URL-encoded form; or nothing.
+func readHMAForm(w http.ResponseWriter, r *http.Request) (hmaForm, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxHMAUpload)
+	form := hmaForm{values: map[string]string{}}
+	media, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch media {
+	case "multipart/form-data":
+	case "application/x-www-form-urlencoded":
+		if err := r.ParseForm(); err != nil {
+			return form, hmaUploadError(err)
+		}
+		for k := range r.PostForm {
+			form.values[k] = r.PostForm.Get(k)
+		}
+		return form, nil
+	default:
+		return form, nil
 	}
-	if len(files[field]) > 1 {
-		return hmaSignals{}, vigil.Errorf(vigil.EINVALID, "Only one file allowed per request")
-	}
-	f, err := files[field][0].Open()
+	mr, err := r.MultipartReader()
 	if err != nil {
-		return hmaSignals{}, err
+		return form, vigil.Errorf(vigil.EINVALID, "Missing multipart/form-data file upload: %v", err)
 	}
-	defer f.Close()
-	data, err := io.ReadAll(f)
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return form, nil
+		}
+		if err != nil {
+			return form, hmaUploadError(err)
+		}
+		err = form.add(part)
+		part.Close()
+		if err != nil {
+			return form, err
+		}
+	}
+}
+
+// add reads one part of a multipart form into f.
+func (f *hmaForm) add(part *multipart.Part) error {
+	if part.FileName() == "" {
+		value, err := io.ReadAll(io.LimitReader(part, maxHMAField+1))
+		if err != nil {
+			return hmaUploadError(err)
+		}
+		if len(value) > maxHMAField {
+			return vigil.FieldErrorf(vigil.ETOOLARGE, part.FormName(), "field over %d bytes", maxHMAField)
+		}
+		f.values[part.FormName()] = string(value)
+		return nil
+	}
+	if f.files++; f.files > 1 {
+		return vigil.Errorf(vigil.EINVALID, "Only one file allowed per request")
+	}
+	data, err := io.ReadAll(part)
 	if err != nil {
-		return hmaSignals{}, err
+		return hmaUploadError(err)
 	}
-	return hashContent(data, field, r.URL.Query().Get("types"))
+	f.field, f.data = part.FormName(), data
+	return nil
+}
+
+// hmaUploadError explains why an HMA upload could not be read: too large, or malformed.
+func hmaUploadError(err error) error {
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return vigil.Errorf(vigil.ETOOLARGE, "Content too large: at most %d bytes", maxHMAUpload)
+	}
+	return vigil.Errorf(vigil.EINVALID, "Missing multipart/form-data file upload: %v", err)
 }
 
 // hashURL fetches rawURL with the SSRF-safe fetcher and hashes it. The content type comes from
@@ -146,12 +218,12 @@ func (s *Server) hashURL(r *http.Request, rawURL string) (hmaSignals, error) {
 func (s *Server) hmaHash(w http.ResponseWriter, r *http.Request) {
 	u := r.URL.Query().Get("url")
 	if u == "" {
-		hmaError(w, vigil.FieldErrorf(vigil.EINVALID, "url", "url is required"))
+		s.hmaError(w, r, vigil.FieldErrorf(vigil.EINVALID, "url", "url is required"))
 		return
 	}
 	sigs, err := s.hashURL(r, u)
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, sigs.byName)
@@ -161,7 +233,7 @@ func (s *Server) hmaHash(w http.ResponseWriter, r *http.Request) {
 func (s *Server) hmaHashUpload(w http.ResponseWriter, r *http.Request) {
 	sigs, err := hashUpload(w, r)
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, sigs.byName)

@@ -57,13 +57,13 @@ func (s *Server) hmaLookup(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	banks, anyBank, err := s.hmaBankNames(r.Context(), q.Get("banks"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	if u := q.Get("url"); u != "" {
 		sigs, err := s.hashURL(r, u)
 		if err != nil {
-			hmaError(w, err)
+			s.hmaError(w, r, err)
 			return
 		}
 		byType := s.lookupAll(sigs, banks, anyBank)
@@ -75,12 +75,12 @@ func (s *Server) hmaLookup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.Get("signal") == "" || q.Get("signal_type") == "" {
-		hmaError(w, vigil.Errorf(vigil.EINVALID, "Either url or both signal and signal_type are required"))
+		s.hmaError(w, r, vigil.Errorf(vigil.EINVALID, "Either url or both signal and signal_type are required"))
 		return
 	}
 	sig, err := hmaSignal(q.Get("signal_type"), q.Get("signal"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	if !anyBank {
@@ -113,12 +113,12 @@ func (s *Server) lookupAll(sigs hmaSignals, banks []string, anyBank bool) map[st
 func (s *Server) hmaLookupUpload(w http.ResponseWriter, r *http.Request) {
 	banks, anyBank, err := s.hmaBankNames(r.Context(), r.URL.Query().Get("banks"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	sigs, err := hashUpload(w, r)
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, s.lookupAll(sigs, banks, anyBank))
@@ -130,17 +130,17 @@ func (s *Server) hmaRawLookup(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	sig, err := hmaSignal(q.Get("signal_type"), q.Get("signal"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	withDistance, err := hmaBool(q.Get("include_distance"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	banks, anyBank, err := s.hmaBankNames(r.Context(), q.Get("banks"))
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	out := hmaRawMatches{Matches: []any{}}
@@ -175,23 +175,23 @@ func hmaBool(v string) (bool, error) {
 func (s *Server) hmaCompare(w http.ResponseWriter, r *http.Request) {
 	var req map[string][]string
 	if err := decodeJSON(r, &req); err != nil {
-		hmaError(w, vigil.Errorf(vigil.EINVALID, "Request input was not a dict of hash pairs: %v", err))
+		s.hmaError(w, r, vigil.Errorf(vigil.EINVALID, "Request input was not a dict of hash pairs: %v", err))
 		return
 	}
 	out := map[string][]any{}
 	for typeName, pair := range req {
 		if len(pair) != 2 {
-			hmaError(w, vigil.Errorf(vigil.EINVALID, "Comparison hash list length must be exactly 2"))
+			s.hmaError(w, r, vigil.Errorf(vigil.EINVALID, "Comparison hash list length must be exactly 2"))
 			return
 		}
 		st, err := signal.Lookup(typeName)
 		if err != nil {
-			hmaError(w, vigil.Errorf(vigil.EINVALID, "No such SignalType '%s'", typeName))
+			s.hmaError(w, r, vigil.Errorf(vigil.EINVALID, "No such SignalType '%s'", typeName))
 			return
 		}
 		d, err := compareValues(st, pair[0], pair[1])
 		if err != nil {
-			hmaError(w, vigil.Errorf(vigil.EINVALID, "Invalid %s hash: %v", typeName, err))
+			s.hmaError(w, r, vigil.Errorf(vigil.EINVALID, "Invalid %s hash: %v", typeName, err))
 			return
 		}
 		if st.Exact() {
@@ -222,7 +222,7 @@ func compareValues(st signal.SignalType, a, b string) (int, error) {
 func (s *Server) hmaIndexStatus(w http.ResponseWriter, r *http.Request) {
 	stats, err := s.Banks.SignalStats(r.Context())
 	if err != nil {
-		hmaError(w, err)
+		s.hmaError(w, r, err)
 		return
 	}
 	status := func(t signal.Type) hmaIndexStatus {
@@ -237,7 +237,7 @@ func (s *Server) hmaIndexStatus(w http.ResponseWriter, r *http.Request) {
 	if name := r.URL.Query().Get("signal_type"); name != "" {
 		st, err := signal.Lookup(name)
 		if err != nil {
-			hmaError(w, vigil.Errorf(vigil.EINVALID, "No such signal type '%s'", name))
+			s.hmaError(w, r, vigil.Errorf(vigil.EINVALID, "No such signal type '%s'", name))
 			return
 		}
 		out[name] = status(st.Name())

@@ -33,7 +33,8 @@ func (s *Server) bankRoutes() {
 		{Method: "DELETE", Pattern: "/v1/banks/{name}", Scope: vigil.ScopeBanksWrite,
 			Summary: "Delete a bank and all its entries", Handler: s.deleteBank},
 		{Method: "GET", Pattern: "/v1/banks/{name}/entries", Scope: vigil.ScopeBanksRead,
-			Summary: "List or search a bank's entries (recorded in the audit log)",
+			Summary: "List or search a bank's entries (recorded in the audit log); signal values are shown to admins only, " +
+				"or when searching by signal",
 			Query: []Param{
 				{Name: "cursor", Description: "next_cursor of the previous page"},
 				{Name: "limit", Description: "entries per page, default 50, at most 500"},
@@ -49,7 +50,8 @@ func (s *Server) bankRoutes() {
 			Summary: "Remove entries by id, all or none", Request: entriesRemove{IDs: []uint32{7}},
 			Response: entriesRemoved{Removed: 1}, Handler: s.removeEntries},
 		{Method: "GET", Pattern: "/v1/banks/{name}/entries/{id}", Scope: vigil.ScopeBanksRead,
-			Summary: "Get one entry (recorded in the audit log)", Response: exampleEntry, Handler: s.getEntry},
+			Summary: "Get one entry (recorded in the audit log); its signal value is shown to admins only", Response: exampleEntry,
+			Handler: s.getEntry},
 		{Method: "DELETE", Pattern: "/v1/banks/{name}/entries/{id}", Scope: vigil.ScopeBanksWrite,
 			Summary: "Remove one entry", Response: entriesRemoved{Removed: 1}, Handler: s.deleteEntry},
 		{Method: "PATCH", Pattern: "/v1/banks/{name}/entries/{id}", Scope: vigil.ScopeBanksWrite,
@@ -71,19 +73,20 @@ func (s *Server) bankRoutes() {
 			Query:   []Param{{Name: "format", Description: "lines, csv, tsv, tx or jsonl (default jsonl)"}},
 			Handler: s.exportEntries},
 		{Method: "GET", Pattern: "/v1/match", Scope: vigil.ScopeMatch,
-			Summary: "Look a signal up in the enabled banks (rate limited per key)",
+			Summary: "Look a signal up in the enabled banks (rate limited per key). The matched entries' signal values " +
+				"are shown to admins only, and recorded in the audit log as a read of their banks",
 			Query: []Param{
 				{Name: "signal_type", Description: "pdq, md5, sha1 or sha256 (python-threatexchange names too)", Required: true},
 				{Name: "signal", Description: "the hash", Required: true},
 				{Name: "banks", Description: "comma-separated bank names; default all enabled banks"},
-				{Name: "threshold", Description: "PDQ distance for every bank instead of each bank's own"},
+				{Name: "threshold", Description: "PDQ distance for every bank instead of each bank's own; " +
+					"without the admin scope it can only lower a bank's threshold"},
 			},
 			Response: matchBody{Matches: []hitBody{exampleHit}}, Handler: s.MatchLimited(s.matchSignal)},
 	} {
 		r.Access, r.Tag = API, "Banks"
 		s.handle(r)
 	}
-	s.hmaContentRoutes()
 }
 
 // bankTimeFormat is RFC 3339 with milliseconds, the API's form of a time.

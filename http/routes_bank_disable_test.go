@@ -53,8 +53,8 @@ func TestPatchEntry(t *testing.T) {
 	f.do(t, call{scope: w, method: "POST", path: "/v1/banks", body: `{"name":"ncmec"}`, wantStatus: 201})
 	f.do(t, call{scope: w, method: "POST", path: "/v1/banks/ncmec/entries", wantStatus: 200,
 		body: `{"entries":[{"signal_type":"md5","signal":"` + md5A + `","supplier_id":"s1","category":"A1"}]}`})
-	entry := func(disabled string) string {
-		return `{"id":1,"bank":"ncmec","signal_type":"md5","signal":"` + md5A + `","supplier_id":"s1","category":"A1","note":""` +
+	entry := func(disabled string) string { // without its value: the writer is not an admin
+		return `{"id":1,"bank":"ncmec","signal_type":"md5","supplier_id":"s1","category":"A1","note":""` +
 			disabled + `,"added":"2026-11-27T12:00:00.000Z"}`
 	}
 	patch := func(body, want string) call {

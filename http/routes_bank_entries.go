@@ -16,12 +16,13 @@ import (
 	"github.com/vigilproject/vigil/signal"
 )
 
-// entryBody is a bank entry as the API shows it.
+// entryBody is a bank entry as the API shows it. signal, the hash itself, is shown to admins
+// only (and to whoever searched by it), so that copying a hash list out stays an admin's act.
 type entryBody struct {
 	ID            uint32      `json:"id"`
 	Bank          string      `json:"bank"`
 	SignalType    signal.Type `json:"signal_type"`
-	Signal        string      `json:"signal"`
+	Signal        string      `json:"signal,omitempty"`
 	SupplierID    string      `json:"supplier_id"`
 	Category      string      `json:"category"`
 	Note          string      `json:"note"`
@@ -321,7 +322,9 @@ const (
 )
 
 // importEntries reads the hash-list file of the multipart field "file" as `vigil bank import`
-// does, and adds its entries to the bank in one step. The file is streamed, never held whole.
+// does, and adds its entries to the bank in one step. The file is streamed into the store's
+// staging area, never held in memory, and the Matcher indexes the entries added as the store
+// hands them back.
 func (s *Server) importEntries(w http.ResponseWriter, r *http.Request) {
 	opt, strict, err := importOptions(r)
 	if err != nil {
@@ -339,20 +342,22 @@ func (s *Server) importEntries(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer file.Close()
-	entries, res, err := readImport(file, opt, bank)
+	src, err := newImportSource(file, opt, bank, strict)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if strict && res.Bad > 0 {
-		s.writeError(w, r, vigil.FieldErrorf(vigil.EINVALID, "file", "%d bad lines, the first %s; nothing imported (strict)", res.Bad, res.BadLines[0]))
-		return
-	}
-	if res.Added, err = s.Matcher.AddEntries(r.Context(), bank, entries); err != nil {
+	staged, err := s.Banks.StageEntries(r.Context(), bank, src.next)
+	if err != nil {
 		s.writeError(w, r, storeError(err))
 		return
 	}
-	res.Present = len(entries) - res.Added
+	defer staged.Close()
+	res := src.res
+	if res.Added, res.Present, err = s.Matcher.ImportEntries(r.Context(), staged); err != nil {
+		s.writeError(w, r, storeError(err))
+		return
+	}
 	writeJSON(w, http.StatusOK, res)
 }
 
@@ -379,30 +384,45 @@ func importOptions(r *http.Request) (opt hashlist.ReadOptions, strict bool, err 
 	return opt, strict, nil
 }
 
-// readImport reads a hash list into entries of bank, counting and listing its bad lines.
-func readImport(file io.Reader, opt hashlist.ReadOptions, bank string) ([]match.Entry, importResult, error) {
-	res := importResult{BadLines: []string{}}
+// importSource yields the entries of an uploaded hash list, counting and listing its bad lines.
+type importSource struct {
+	rd     *hashlist.Reader
+	bank   string
+	strict bool
+	res    importResult
+}
+
+// newImportSource starts reading file, a hash list for bank.
+func newImportSource(file io.Reader, opt hashlist.ReadOptions, bank string, strict bool) (*importSource, error) {
 	opt.Name = "file"
 	rd, err := hashlist.NewReader(bufio.NewReaderSize(file, 64<<10), opt)
 	if err != nil {
-		return nil, res, vigil.FieldErrorf(vigil.EINVALID, "file", "%v", err)
+		return nil, importReadError(err)
 	}
-	var entries []match.Entry
+	return &importSource{rd: rd, bank: bank, strict: strict, res: importResult{BadLines: []string{}}}, nil
+}
+
+// next returns the next good entry, or io.EOF after the last. A strict import that met bad lines
+// ends with an error instead, once every line has been read, so that the count is complete.
+func (src *importSource) next() (match.Entry, error) {
 	for {
-		rec, err := rd.Next()
+		rec, err := src.rd.Next()
 		var bad *hashlist.LineError
 		switch {
+		case errors.Is(err, io.EOF) && src.strict && src.res.Bad > 0:
+			return match.Entry{}, vigil.FieldErrorf(vigil.EINVALID, "file", "%d bad lines, the first %s; nothing imported (strict)",
+				src.res.Bad, src.res.BadLines[0])
 		case errors.Is(err, io.EOF):
-			return entries, res, nil
+			return match.Entry{}, io.EOF
 		case errors.As(err, &bad):
-			res.Bad++
-			if len(res.BadLines) < maxBadLines {
-				res.BadLines = append(res.BadLines, bad.Error())
+			src.res.Bad++
+			if len(src.res.BadLines) < maxBadLines {
+				src.res.BadLines = append(src.res.BadLines, bad.Error())
 			}
 		case err != nil:
-			return nil, res, importReadError(err)
-		default:
-			entries = append(entries, match.Entry{Bank: bank, Signal: rec.Signal, SupplierID: rec.ID, Category: rec.Category, Note: rec.Note})
+			return match.Entry{}, importReadError(err)
+		case !src.strict || src.res.Bad == 0: // once a strict import fails, entries are not needed
+			return match.Entry{Bank: src.bank, Signal: rec.Signal, SupplierID: rec.ID, Category: rec.Category, Note: rec.Note}, nil
 		}
 	}
 }

@@ -34,6 +34,13 @@ type bankFixture struct {
 
 func newBankFixture(t *testing.T) *bankFixture {
 	t.Helper()
+	return newBankFixtureWith(t, func(b vigil.BankService) vigil.BankService { return b })
+}
+
+// newBankFixtureWith is newBankFixture with the server's bank store wrapped by wrap, so that a
+// test can make its reads fail.
+func newBankFixtureWith(t *testing.T, wrap func(vigil.BankService) vigil.BankService) *bankFixture {
+	t.Helper()
 	ctx := context.Background()
 	clock := fakeclock.New(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "vigil.db"), clock)
@@ -54,7 +61,7 @@ func newBankFixture(t *testing.T) *bankFixture {
 			t.Fatal(err)
 		}
 	}
-	s := &Server{Clock: clock, Users: users, Audit: db, Matcher: m, Banks: banks,
+	s := &Server{Clock: clock, Users: users, Audit: db, Matcher: m, Banks: wrap(banks),
 		Fetcher: urlfetch.New(urlfetch.Fetcher{AllowLoopback: true})}
 	f.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(f.srv.Close)
@@ -149,14 +156,17 @@ func TestBankAPI(t *testing.T) {
 		{name: "add bad entry", scope: w, method: "POST", path: "/v1/banks/ncmec/entries",
 			body: `{"entries":[{"signal_type":"md5","signal":"abc"}]}`, wantStatus: 400},
 		{name: "match", scope: vigil.ScopeMatch, method: "GET", path: "/v1/match?signal_type=md5&signal=" + md5A, wantStatus: 200,
-			wantBody: `{"matches":[{"bank":"ncmec","kind":"known","entry":1,"signal_type":"md5","signal":"` + md5A + `","supplier_id":"s1","category":"A1","distance":0}],"allowed":[],"suppressed":0}`},
+			wantBody: `{"matches":[{"bank":"ncmec","kind":"known","entry":1,"signal_type":"md5","supplier_id":"s1","category":"A1","distance":0}],"allowed":[],"suppressed":0}`},
 		{name: "match unknown bank", scope: vigil.ScopeMatch, method: "GET", path: "/v1/match?signal_type=md5&signal=" + md5A + "&banks=nope", wantStatus: 404},
 		{name: "match needs match scope", scope: r, method: "GET", path: "/v1/match?signal_type=md5&signal=" + md5A, wantStatus: 403},
 		{name: "page 1", scope: r, method: "GET", path: "/v1/banks/ncmec/entries?limit=1", wantStatus: 200,
-			wantBody: `{"items":[{"id":1,"bank":"ncmec","signal_type":"md5","signal":"` + md5A + `","supplier_id":"s1","category":"A1","note":"","added":"2026-11-27T12:00:00.000Z"}],"next_cursor":"1"}`},
+			wantBody: `{"items":[{"id":1,"bank":"ncmec","signal_type":"md5","supplier_id":"s1","category":"A1","note":"","added":"2026-11-27T12:00:00.000Z"}],"next_cursor":"1"}`},
 		{name: "page 2", scope: r, method: "GET", path: "/v1/banks/ncmec/entries?limit=1&cursor=1", wantStatus: 200,
+			wantBody: `{"items":[{"id":2,"bank":"ncmec","signal_type":"md5","supplier_id":"","category":"","note":"","added":"2026-11-27T12:00:00.000Z"}],"next_cursor":"2"}`},
+		{name: "admin page", scope: adm, method: "GET", path: "/v1/banks/ncmec/entries?limit=1&cursor=1", wantStatus: 200,
 			wantBody: `{"items":[{"id":2,"bank":"ncmec","signal_type":"md5","signal":"` + md5B + `","supplier_id":"","category":"","note":"","added":"2026-11-27T12:00:00.000Z"}],"next_cursor":"2"}`},
-		{name: "search", scope: r, method: "GET", path: "/v1/banks/ncmec/entries?signal=md5:" + md5B, wantStatus: 200},
+		{name: "search", scope: r, method: "GET", path: "/v1/banks/ncmec/entries?signal=md5:" + md5B, wantStatus: 200,
+			wantBody: `{"items":[{"id":2,"bank":"ncmec","signal_type":"md5","signal":"` + md5B + `","supplier_id":"","category":"","note":"","added":"2026-11-27T12:00:00.000Z"}],"next_cursor":""}`},
 		{name: "bad cursor", scope: r, method: "GET", path: "/v1/banks/ncmec/entries?cursor=x", wantStatus: 400},
 		{name: "get entry", scope: r, method: "GET", path: "/v1/banks/ncmec/entries/2", wantStatus: 200},
 		{name: "get missing entry", scope: r, method: "GET", path: "/v1/banks/ncmec/entries/9", wantStatus: 404},
@@ -182,7 +192,8 @@ func TestBankAPI(t *testing.T) {
 		got = append(got, e.Action+" by "+e.ActorName)
 	}
 	want := []string{"bank.create by banks:write-key", "bank.add_entries by banks:write-key",
-		"bank.read_entries by banks:read-key", "bank.read_entries by banks:read-key", "bank.read_entries by banks:read-key",
+		"bank.read_entries by banks:read-key", "bank.read_entries by banks:read-key", "bank.read_entries by admin-key",
+		"bank.read_entries by banks:read-key",
 		"bank.read_entry by banks:read-key", "bank.update by banks:write-key", "bank.update by banks:write-key",
 		"bank.remove_entries by banks:write-key", "bank.export by admin-key", "bank.delete by banks:write-key"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -216,6 +227,8 @@ func TestBankImport(t *testing.T) {
 		{name: "strict refuses", scope: w, method: "POST", path: "/v1/banks/list/import?strict=true", body: body, contentType: ct, wantStatus: 400},
 		{name: "imports good lines", scope: w, method: "POST", path: "/v1/banks/list/import", body: body, contentType: ct, wantStatus: 200,
 			wantBody: `{"added":2,"present":0,"bad":1,"bad_lines":["file:3: signal: md5: \"abc\" has 3 characters, want 32 hex digits"]}`},
+		{name: "imported entries match at once", scope: vigil.ScopeMatch, method: "GET", path: "/v1/match?signal_type=md5&signal=" + md5B,
+			wantStatus: 200, wantBody: `{"matches":[{"bank":"list","kind":"known","entry":2,"signal_type":"md5","supplier_id":"b2","category":"B","distance":0}],"allowed":[],"suppressed":0}`},
 		{name: "again adds nothing", scope: w, method: "POST", path: "/v1/banks/list/import?format=csv", body: body, contentType: ct, wantStatus: 200,
 			wantBody: `{"added":0,"present":2,"bad":1,"bad_lines":["file:3: signal: md5: \"abc\" has 3 characters, want 32 hex digits"]}`},
 		{name: "bad format", scope: w, method: "POST", path: "/v1/banks/list/import?format=xml", body: body, contentType: ct, wantStatus: 400},

@@ -129,7 +129,8 @@ func (s *Server) caseRoutes() {
 	s.handle(Route{Method: "POST", Pattern: "/v1/cases/{id}/claim", Access: API, Scope: vigil.ScopeCases, Tag: "cases",
 		Summary: "Claim an open or escalated case for review", Response: claimed, Handler: s.apiClaim})
 	s.handle(Route{Method: "POST", Pattern: "/v1/cases/{id}/decide", Access: API, Scope: vigil.ScopeCases, Tag: "cases",
-		Summary:  "Decide a case: confirm (with category), false_positive (optionally adding it to an allow bank) or escalate",
+		Summary: "Decide a case: confirm (with category), false_positive or escalate. A false positive may name " +
+			"an allow_bank, which needs the banks:write permission too: the content's PDQ hash (never its exact hashes) is added to it",
 		Request:  decideRequest{Verdict: vigil.DecideConfirm, Category: "A1", Reason: "Same image as the bank entry"},
 		Response: decided, Handler: s.apiDecide})
 	s.handle(Route{Method: "POST", Pattern: "/v1/cases/{id}/comments", Access: API, Scope: vigil.ScopeCases, Tag: "cases",

@@ -177,6 +177,12 @@ func TestCaseRoutesReviewFlow(t *testing.T) {
 		{"empty comment", "cases", "POST", "/v1/cases/{id}/comments", `{"text":""}`, 400, wantErrorField("text")},
 		{"confirm without category", "cases", "POST", "/v1/cases/{id}/decide", `{"verdict":"confirm"}`, 400, wantErrorField("category")},
 		{"unknown field", "cases", "POST", "/v1/cases/{id}/decide", `{"verdict":"confirm","catgory":"A1"}`, 400, nil},
+		{"allow bank without banks:write", "cases", "POST", "/v1/cases/{id}/decide", `{"verdict":"false_positive","allow_bank":"fp"}`, 403,
+			wantJSON(func(t *testing.T, e errorBody) {
+				if e.Error.Field != "allow_bank" || !strings.Contains(e.Error.Message, "banks:write") {
+					t.Fatalf("error %+v, want one naming the banks:write permission", e.Error)
+				}
+			})},
 		{"confirm", "cases", "POST", "/v1/cases/{id}/decide", `{"verdict":"confirm","category":"A1","reason":"seen"}`, 200,
 			wantStatus(vigil.CaseConfirmed, false)},
 		{"decide twice", "cases", "POST", "/v1/cases/{id}/decide", `{"verdict":"escalate"}`, 409, nil},

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +24,9 @@ const (
 	maxContentWait     = 30 * time.Second
 	// maxUpload bounds a multipart submission: the file plus room for the other fields.
 	maxUpload = media.DefaultMaxBytes + 1<<20
+	// submitRetryAfter is the Retry-After, in seconds, of a submission refused because the
+	// server is busy or stopping: its queue drains in well under a second.
+	submitRetryAfter = 1
 )
 
 // contentRequest is the JSON form of a submission: a URL to fetch or the signals of an item the
@@ -103,7 +107,9 @@ func (s *Server) contentRoutes() {
 	s.handle(Route{Method: "POST", Pattern: "/v1/content", Access: API, Scope: vigil.ScopeSubmit, Tag: "content",
 		Summary: "Submit an item: multipart with the file in field `file` (and fields service, external_id, uploader, " +
 			"type, flags as a comma-separated list, metadata as a JSON object), or JSON with `url` or `signals`. " +
-			"Answers 202 with the item, and its verdict when ready within `wait`. Idempotent on (service, external_id).",
+			"Answers 202 with the item, and its verdict when ready within `wait`. Idempotent on (service, external_id). " +
+			"Hash-only submissions count against the key's match rate limit (429 with Retry-After when spent); " +
+			"a server too busy to queue the item answers 503 with Retry-After.",
 		Request:  contentRequest{Service: "photos", ExternalID: "upload-81723", URL: "https://cdn.example.com/u/81723.jpg"},
 		Response: exampleContent,
 		Query:    []Param{{Name: "wait", Description: "how long to wait for the verdict, a duration such as 5s; 2s by default, at most 30s, 0 not to wait"}},
@@ -124,8 +130,19 @@ func (s *Server) submitContent(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if len(sub.Signals) > 0 {
+		// A hash-only submission is a lookup like /v1/match: without the same limit, the verdict
+		// would be an oracle for tuning evasions.
+		if err := s.allowMatch(w, r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	c, err := s.Content.Submit(r.Context(), sub)
 	if err != nil {
+		if vigil.ErrorCode(err) == vigil.EUNAVAILABLE {
+			w.Header().Set("Retry-After", strconv.Itoa(submitRetryAfter))
+		}
 		s.writeError(w, r, err)
 		return
 	}

@@ -31,8 +31,12 @@ import (
 // contentFixture is a server with a running pipeline, one known bank holding the PDQ of
 // drawjpeg seed 1 at 640x480, and keys for submit, cases and admin.
 type contentFixture struct {
-	srv  *httptest.Server
-	keys map[vigil.Scope]string
+	server *Server
+	srv    *httptest.Server
+	keys   map[vigil.Scope]string
+	// client keeps a connection per concurrent caller alive, as a platform's client would: the
+	// default keeps two, so concurrent callers would dial a new connection for most requests.
+	client *http.Client
 }
 
 func newContentFixture(tb testing.TB, clock vigil.Clock) *contentFixture {
@@ -65,14 +69,16 @@ func newContentFixture(tb testing.TB, clock vigil.Clock) *contentFixture {
 	tb.Cleanup(func() { p.Stop(context.Background()) })
 	users := sqlite.NewUsers(db)
 	users.Hashing = password.Params{Memory: 64, Time: 1, Threads: 1}
-	f := &contentFixture{keys: map[vigil.Scope]string{}}
+	transport := &http.Transport{MaxIdleConnsPerHost: 16}
+	tb.Cleanup(transport.CloseIdleConnections)
+	f := &contentFixture{keys: map[vigil.Scope]string{}, client: &http.Client{Transport: transport}}
 	for _, sc := range []vigil.Scope{vigil.ScopeSubmit, vigil.ScopeCases, vigil.ScopeAdmin} {
 		if f.keys[sc], _, err = users.CreateKey(ctx, string(sc)+"-key", []vigil.Scope{sc}); err != nil {
 			tb.Fatal(err)
 		}
 	}
-	s := &Server{Clock: clock, Users: users, Content: p, Audit: db, Matcher: m}
-	f.srv = httptest.NewServer(s.Handler())
+	f.server = &Server{Clock: clock, Users: users, Content: p, Audit: db, Matcher: m}
+	f.srv = httptest.NewServer(f.server.Handler())
 	tb.Cleanup(f.srv.Close)
 	return f
 }
@@ -88,7 +94,7 @@ func (f *contentFixture) send(tb testing.TB, scope vigil.Scope, method, path, co
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := f.client.Do(req)
 	if err != nil {
 		tb.Fatal(err)
 	}

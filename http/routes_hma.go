@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -26,6 +27,9 @@ import (
 //   - Banks cannot be renamed: their name is their id in cases and the audit log.
 //   - One HMA "content" with several signals becomes one Vigil entry per signal; its id is the
 //     id of the first entry (the PDQ one when there is one).
+//   - GET /c/bank/{name}/content/{id}?include_signals=true shows the signals to admins only, as
+//     /v1/banks/{name}/entries does, so that copying a bank's hashes out stays an admin's act.
+//   - Uploads are read into memory, up to 64 MB, never into temporary files.
 func (s *Server) hmaRoutes() {
 	if s.Fetcher == nil {
 		s.Fetcher = urlfetch.New(urlfetch.Fetcher{MaxBytes: maxHMAUpload})
@@ -75,8 +79,13 @@ func (s *Server) hmaRoutes() {
 			Request:  map[string]string{"pdq": exampleHit.Signal, "note": "from review"},
 			Response: hmaAdded{ID: 7, Signals: map[string]string{"pdq": exampleHit.Signal}}, Handler: s.hmaAddSignals},
 		{Method: "GET", Pattern: "/c/bank/{name}/content/{id}", Scope: vigil.ScopeBanksRead,
-			Summary: "HMA: get banked content (recorded in the audit log)", Query: []Param{{Name: "include_signals"}},
+			Summary: "HMA: get banked content (recorded in the audit log; signals are shown to admins only)", Query: []Param{{Name: "include_signals"}},
 			Response: hmaContent{ID: 7, DisableUntilTS: 0, Bank: hmaBank{Name: "NCMEC", MatchingEnabledRatio: 1}}, Handler: s.hmaGetContent},
+		{Method: "PUT", Pattern: "/c/bank/{name}/content/{id}", Scope: vigil.ScopeBanksWrite,
+			Summary:  "HMA: disable banked content until disable_until_ts (Unix seconds; 0: indefinitely, 1: enable)",
+			Request:  hmaContentUpdate{DisableUntilTS: json.RawMessage("1782898200")},
+			Response: hmaContent{ID: 7, DisableUntilTS: 1782898200, Bank: hmaBank{Name: "NCMEC", MatchingEnabledRatio: 1}},
+			Handler:  s.hmaUpdateContent},
 		{Method: "DELETE", Pattern: "/c/bank/{name}/content/{id}", Scope: vigil.ScopeBanksWrite, Summary: "HMA: remove banked content",
 			Response: map[string]int{"deleted": 1}, Handler: s.hmaDeleteContent},
 		{Method: "GET", Pattern: "/status", Access: Public, Summary: "HMA: readiness, I-AM-ALIVE or 503", Handler: s.hmaStatus},
@@ -96,8 +105,16 @@ type hmaMessage struct {
 }
 
 // hmaError answers with err in HMA's error shape, {"message": ...}, and Vigil's status for it.
-func hmaError(w http.ResponseWriter, err error) {
-	writeJSON(w, statusOf(vigil.ErrorCode(err)), hmaMessage{Message: vigil.ErrorMessage(err)})
+// An internal error is logged with its detail and the request id, and shown to the client only as
+// "internal error" with that id, as writeError does.
+func (s *Server) hmaError(w http.ResponseWriter, r *http.Request, err error) {
+	msg := vigil.ErrorMessage(err)
+	if vigil.ErrorCode(err) == vigil.EINTERNAL {
+		id := requestID(r.Context())
+		s.logger().Error("request failed", "method", r.Method, "path", r.URL.Path, "request_id", id, "err", err)
+		msg = fmt.Sprintf("internal error (request id %s)", id)
+	}
+	writeJSON(w, statusOf(vigil.ErrorCode(err)), hmaMessage{Message: msg})
 }
 
 // hmaName is the HMA form of a Vigil bank name.

@@ -36,6 +36,9 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, healthResponse{Status: "ok"})
 }
 
+// notReady is the only reason /readyz gives: the detail is in the log.
+const notReady = "not ready: see the server log"
+
 // readyTimeout bounds a readiness check, so a stuck database answers 503 instead of hanging
 // the prober.
 const readyTimeout = 2 * time.Second
@@ -45,7 +48,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()
 		if err := s.Ready(ctx); err != nil {
-			writeJSON(w, http.StatusServiceUnavailable, healthResponse{Status: "unavailable", Error: err.Error()})
+			// The reason may name files or the database's internals: it goes to the log, and
+			// anonymous callers get a generic one.
+			s.logger().Warn("not ready", "request_id", requestID(r.Context()), "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, healthResponse{Status: "unavailable", Error: notReady})
 			return
 		}
 	}

@@ -1,8 +1,10 @@
 package http
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -35,11 +37,20 @@ func TestSystemRoutes(t *testing.T) {
 }
 
 func TestReadyzFailsWhenNotReady(t *testing.T) {
-	srv := &Server{Ready: func(context.Context) error { return errors.New("index loading") }}
+	var logged bytes.Buffer
+	detail := "open /srv/vigil-data/vigil.db: disk I/O error"
+	srv := &Server{Logger: slog.New(slog.NewJSONHandler(&logged, nil)),
+		Ready: func(context.Context) error { return errors.New(detail) }}
 	rec := httptest.NewRecorder()
 	srv.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
-	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "index loading") {
-		t.Fatalf("%d %s", rec.Code, rec.Body)
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), `"unavailable"`) {
+		t.Fatalf("%d %s, want 503 unavailable", rec.Code, rec.Body)
+	}
+	if strings.Contains(rec.Body.String(), "vigil.db") || strings.Contains(rec.Body.String(), "I/O") {
+		t.Fatalf("an anonymous caller was shown the database error: %s", rec.Body)
+	}
+	if !strings.Contains(logged.String(), detail) {
+		t.Fatalf("the log does not give the reason: %s", logged.String())
 	}
 }
 

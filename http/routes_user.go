@@ -2,6 +2,7 @@ package http
 
 import (
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"time"
@@ -191,6 +192,10 @@ func (s *Server) logRefusedLogin(r *http.Request, name string, err error) {
 }
 
 func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
+	if err := checkLoginRequest(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	var req loginRequest
 	if err := decodeJSON(r, &req); err != nil {
 		s.writeError(w, r, err)
@@ -207,6 +212,21 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, loginResponse{User: toUserJSON(user), CSRFToken: sess.CSRF, Expires: userTime(sess.Expires)})
+}
+
+// checkLoginRequest refuses a JSON sign-in that a page of another site could have sent (login
+// CSRF: signing the victim in to the attacker's account, to see what they then do). A
+// cross-site form or a no-cors fetch can only send text/plain, form or multipart bodies, so the
+// body must be declared application/json, which only a same-origin script or a non-browser
+// client can send; a browser's Origin, when sent, must be this server's too.
+func checkLoginRequest(r *http.Request) error {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" {
+		return vigil.Errorf(vigil.EINVALID, "send the sign-in as Content-Type application/json")
+	}
+	if !sameOrigin(r) {
+		return vigil.Errorf(vigil.EFORBIDDEN, "sign-in posted from another site")
+	}
+	return nil
 }
 
 // formLogin is the web UI's sign-in: success goes on to the form's next page, failure back to

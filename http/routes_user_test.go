@@ -199,3 +199,50 @@ func TestAuditAPI(t *testing.T) {
 		})
 	}
 }
+
+// TestAPILoginRefusesCrossSiteRequests checks the defence against login CSRF: a JSON sign-in is
+// accepted only when declared application/json, which no cross-site form or no-cors fetch can
+// send, and never with another site's Origin. A refused attempt sets no session cookie.
+func TestAPILoginRefusesCrossSiteRequests(t *testing.T) {
+	f := newPlatform(t)
+	if _, err := f.users.CreateUser(systemCtx, "mallory", vigil.RoleReviewer, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	const body = `{"name":"mallory","password":"correct horse battery"}`
+	for _, tc := range []struct {
+		name        string
+		contentType string // "none": no Content-Type header at all
+		origin      string
+		want        int
+	}{
+		{"text/plain form", "text/plain", "", http.StatusBadRequest},
+		{"text/plain with charset", "text/plain; charset=utf-8", "", http.StatusBadRequest},
+		{"urlencoded form", "application/x-www-form-urlencoded", "", http.StatusBadRequest},
+		{"multipart form", "multipart/form-data; boundary=x", "", http.StatusBadRequest},
+		{"no content type", "none", "", http.StatusBadRequest},
+		{"JSON from another site", "application/json", "https://evil.example", http.StatusForbidden},
+		{"JSON with charset", "application/json; charset=utf-8", "", http.StatusOK},
+		{"JSON from this site", "application/json", f.ts.URL, http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := request{method: "POST", path: "/v1/login", body: body, contentType: tc.contentType, header: http.Header{}}
+			if tc.contentType == "none" {
+				req.contentType, req.header["Content-Type"] = "", nil
+			}
+			if tc.origin != "" {
+				req.header.Set("Origin", tc.origin)
+			}
+			resp, got := f.do(t, req)
+			if resp.StatusCode != tc.want {
+				t.Fatalf("%d %s, want %d", resp.StatusCode, got, tc.want)
+			}
+			signedIn := false
+			for _, c := range resp.Cookies() {
+				signedIn = signedIn || c.Name == SessionCookie && c.Value != ""
+			}
+			if signedIn != (tc.want == http.StatusOK) {
+				t.Errorf("session cookie set: %v, want %v", signedIn, tc.want == http.StatusOK)
+			}
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -91,15 +92,37 @@ func (s *Server) buildHandler() http.Handler {
 	return s.withRequestID(mux)
 }
 
+// Limits of every connection, so a slow or idle client cannot hold a connection (and its
+// goroutine and buffers) for ever. The read timeout covers the whole request, body included:
+// it leaves time for an upload at the size limit over a modest link. The write timeout runs
+// from the end of the request's header, so it covers reading the body, the longest wait a
+// submission may ask for (?wait) and writing the answer. A handler that legitimately needs
+// longer (a bulk export) extends its own deadline with http.ResponseController.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 60 * time.Second
+	writeTimeout      = readTimeout + maxContentWait + 10*time.Second
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 64 << 10
+)
+
+// newHTTPServer returns the http.Server that Serve runs, with the limits above.
+func newHTTPServer(h http.Handler, errorLog *log.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          errorLog,
+	}
+}
+
 // Serve answers requests on l until ctx ends, then stops accepting, lets requests in flight finish
 // for up to grace, and returns.
 func (s *Server) Serve(ctx context.Context, l net.Listener, certFile, keyFile string, grace time.Duration) error {
-	srv := &http.Server{
-		Handler:           s.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(s.logger().Handler(), slog.LevelWarn),
-	}
+	srv := newHTTPServer(s.Handler(), slog.NewLogLogger(s.logger().Handler(), slog.LevelWarn))
 	done := make(chan error, 1)
 	go func() {
 		if certFile != "" {

@@ -8,10 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigilproject/vigil/bankfile"
+	"github.com/vigilproject/vigil"
 	"github.com/vigilproject/vigil/match"
 	"github.com/vigilproject/vigil/pdq"
 	"github.com/vigilproject/vigil/signal"
+	"github.com/vigilproject/vigil/sqlite"
 )
 
 // fakeClock is a clock that tests set.
@@ -35,19 +36,32 @@ func (c *fakeClock) Set(t time.Time) {
 // epoch is the fake clock's starting time.
 var epoch = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
-// newStore opens a bank store in a fresh temporary directory.
-func newStore(t testing.TB) *bankfile.Store {
+// testStore is the service's bank store on a database of its own.
+type testStore struct {
+	*sqlite.BankStore
+	path string // of the database
+}
+
+// newStore opens a bank store on a fresh database in a temporary directory.
+func newStore(t testing.TB) *testStore {
 	t.Helper()
-	s, err := bankfile.Open(filepath.Join(t.TempDir(), "data"))
+	return openStore(t, filepath.Join(t.TempDir(), "vigil.db"))
+}
+
+// openStore opens the bank store of the database at path, as another process would, closing
+// it when the test ends.
+func openStore(t testing.TB, path string) *testStore {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), path, vigil.SystemClock{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	t.Cleanup(func() { db.Close() })
+	return &testStore{BankStore: sqlite.NewBankStore(db), path: path}
 }
 
 // newMatcher returns a Matcher over an empty store and its clock.
-func newMatcher(t testing.TB) (*match.Matcher, *bankfile.Store, *fakeClock) {
+func newMatcher(t testing.TB) (*match.Matcher, *testStore, *fakeClock) {
 	t.Helper()
 	s := newStore(t)
 	clock := &fakeClock{now: epoch}

@@ -43,6 +43,10 @@ type MatchOptions struct {
 	// Threshold, when above 0, is the PDQ threshold for every bank instead of each bank's own.
 	// Values above MaxThreshold count as MaxThreshold.
 	Threshold int
+	// LowerOnly lets Threshold only narrow the search: each bank matches within the smaller of
+	// Threshold and its own threshold. Callers who may not widen a bank's threshold beyond what
+	// its owner chose, such as API clients without the admin scope, set it.
+	LowerOnly bool
 }
 
 // Hit is one bank entry that a query matched.
@@ -88,7 +92,8 @@ func (m *Matcher) Check(opt MatchOptions) error {
 // leaving out entries disabled until after the clock's now. When an allow bank matches, the
 // known-bank hits move to Suppressed.
 func (m *Matcher) Match(q Query, opt MatchOptions) Result {
-	f := filter{banks: opt.Banks, override: min(opt.Threshold, MaxThreshold), quality: q.Quality, now: m.clock().UnixMilli()}
+	f := filter{banks: opt.Banks, override: min(opt.Threshold, MaxThreshold), lowerOnly: opt.LowerOnly, quality: q.Quality,
+		now: m.clock().UnixMilli()}
 	var res Result
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -155,10 +160,11 @@ func canonicalPDQ(value string) (pdq.Hash, bool) {
 
 // filter is what decides, for one Match, which entries count.
 type filter struct {
-	banks    []string // selected banks; empty: all
-	override int      // PDQ threshold for every bank when above 0
-	quality  int      // PDQ quality of the query, -1 unknown
-	now      int64    // Unix milliseconds
+	banks     []string // selected banks; empty: all
+	override  int      // PDQ threshold for every bank when above 0
+	lowerOnly bool     // override only lowers a bank's threshold
+	quality   int      // PDQ quality of the query, -1 unknown
+	now       int64    // Unix milliseconds
 }
 
 // selects reports whether bank b is matched at all.
@@ -172,6 +178,8 @@ func (f *filter) pdqThreshold(b *Bank) int {
 	switch {
 	case !f.selects(b), f.quality >= 0 && f.quality < b.MinQuality:
 		return -1
+	case f.override > 0 && f.lowerOnly:
+		return min(f.override, b.Threshold)
 	case f.override > 0:
 		return f.override
 	default:

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vigilproject/vigil/bankfile"
 	"github.com/vigilproject/vigil/match"
 	"github.com/vigilproject/vigil/signal"
 )
@@ -101,31 +100,31 @@ func TestSnapshotStale(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name    string
-		change  func(t *testing.T, other *match.Matcher, s *bankfile.Store) error
+		change  func(t *testing.T, other *match.Matcher, s *testStore) error
 		byStore bool // the change bypasses the other Matcher
 	}{
-		{"create bank", func(t *testing.T, o *match.Matcher, _ *bankfile.Store) error {
+		{"create bank", func(t *testing.T, o *match.Matcher, _ *testStore) error {
 			return o.CreateBank(ctx, match.NewBank("new", match.Known))
 		}, false},
-		{"update bank", func(t *testing.T, o *match.Matcher, _ *bankfile.Store) error {
+		{"update bank", func(t *testing.T, o *match.Matcher, _ *testStore) error {
 			b := match.NewBank("a", match.Known)
 			b.Threshold = 10
 			return o.UpdateBank(ctx, b)
 		}, false},
-		{"disable bank", func(t *testing.T, o *match.Matcher, _ *bankfile.Store) error {
+		{"disable bank", func(t *testing.T, o *match.Matcher, _ *testStore) error {
 			b := match.NewBank("a", match.Known)
 			b.Enabled = false
 			return o.UpdateBank(ctx, b)
 		}, false},
-		{"delete bank", func(t *testing.T, o *match.Matcher, _ *bankfile.Store) error { return o.DeleteBank(ctx, "b") }, false},
-		{"add entries", func(t *testing.T, o *match.Matcher, _ *bankfile.Store) error {
+		{"delete bank", func(t *testing.T, o *match.Matcher, _ *testStore) error { return o.DeleteBank(ctx, "b") }, false},
+		{"add entries", func(t *testing.T, o *match.Matcher, _ *testStore) error {
 			_, err := o.AddEntries(ctx, "a", []match.Entry{pdqEntry(randomHash(rand.New(rand.NewPCG(1, 2))), "new")})
 			return err
 		}, false},
-		{"remove entries", func(t *testing.T, o *match.Matcher, _ *bankfile.Store) error {
+		{"remove entries", func(t *testing.T, o *match.Matcher, _ *testStore) error {
 			return o.RemoveEntries(ctx, "a", []uint32{1})
 		}, false},
-		{"import entries", func(t *testing.T, _ *match.Matcher, s *bankfile.Store) error {
+		{"import entries", func(t *testing.T, _ *match.Matcher, s *testStore) error {
 			next := []match.Entry{{Signal: signal.Signal{Type: signal.MD5, Value: hexOf(77, 32)}}}
 			_, _, err := s.ImportEntries(ctx, "b", func() (match.Entry, error) {
 				if len(next) == 0 {
@@ -150,11 +149,7 @@ func TestSnapshotStale(t *testing.T) {
 				t.Fatalf("fresh snapshot: %v", err)
 			}
 			// Another process: its own store on the same directory, and its own Matcher.
-			s2, err := bankfile.Open(s.Dir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s2.Close()
+			s2 := openStore(t, s.path)
 			other, err := match.NewMatcher(ctx, s2, clock.Now)
 			if err != nil {
 				t.Fatal(err)
@@ -208,7 +203,7 @@ func TestSnapshotUnversionedStore(t *testing.T) {
 }
 
 // snapshotFixture returns a store with banks and entries and a snapshot of it.
-func snapshotFixture(t testing.TB) (*bankfile.Store, *fakeClock, []byte) {
+func snapshotFixture(t testing.TB) (*testStore, *fakeClock, []byte) {
 	t.Helper()
 	m, s, clock := newMatcher(t)
 	rng := rand.New(rand.NewPCG(4, 4))
@@ -254,7 +249,7 @@ func TestSnapshotCorrupt(t *testing.T) {
 func TestOpenMatcher(t *testing.T) {
 	ctx := context.Background()
 	s, clock, data := snapshotFixture(t)
-	path := filepath.Join(s.Dir(), "matcher.snapshot")
+	path := filepath.Join(filepath.Dir(s.path), "matcher.snapshot")
 	want, err := match.NewMatcher(ctx, s, clock.Now)
 	if err != nil {
 		t.Fatal(err)
@@ -310,11 +305,11 @@ func TestSaveSnapshotRemovesNothingElse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(s.Dir(), "matcher.snapshot")
+	path := filepath.Join(filepath.Dir(s.path), "matcher.snapshot")
 	if err := m.SaveSnapshot(path); err != nil {
 		t.Fatal(err)
 	}
-	entries, err := os.ReadDir(s.Dir())
+	entries, err := os.ReadDir(filepath.Dir(s.path))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,12 +322,12 @@ func TestSaveSnapshotRemovesNothingElse(t *testing.T) {
 
 // changingStore is a store that another writer changes between any two calls of StoreVersion.
 type changingStore struct {
-	*bankfile.Store
+	*testStore
 	changes uint64
 }
 
 func (s *changingStore) StoreVersion(ctx context.Context) (uint64, error) {
-	v, err := s.Store.StoreVersion(ctx)
+	v, err := s.testStore.StoreVersion(ctx)
 	s.changes++
 	return v + s.changes - 1, err
 }
@@ -342,10 +337,10 @@ func (s *changingStore) StoreVersion(ctx context.Context) (uint64, error) {
 func TestSnapshotChangeWhileReading(t *testing.T) {
 	ctx := context.Background()
 	s, clock, data := snapshotFixture(t)
-	if _, err := match.LoadMatcher(ctx, &changingStore{Store: s}, bytes.NewReader(data), clock.Now); !errors.Is(err, match.ErrStaleSnapshot) {
+	if _, err := match.LoadMatcher(ctx, &changingStore{testStore: s}, bytes.NewReader(data), clock.Now); !errors.Is(err, match.ErrStaleSnapshot) {
 		t.Errorf("LoadMatcher: error %v, want ErrStaleSnapshot", err)
 	}
-	m, err := match.NewMatcher(ctx, &changingStore{Store: s}, clock.Now)
+	m, err := match.NewMatcher(ctx, &changingStore{testStore: s}, clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,9 +57,9 @@ func checkSignal(sig signal.Signal) error {
 	return nil
 }
 
-// Store keeps banks and their entries. Package bankfile implements it on plain files; a database
-// store implements the same contract. Errors for a missing bank or entry wrap ErrNotFound, and
-// creating a bank that exists wraps ErrExists.
+// Store keeps banks and their entries. Package sqlite implements it in the service's database,
+// which the server and the command line share. Errors for a missing bank or entry wrap
+// ErrNotFound, and creating a bank that exists wraps ErrExists.
 type Store interface {
 	// CreateBank stores a new, empty bank. It sets Created when zero.
 	CreateBank(ctx context.Context, b Bank) error
@@ -86,22 +86,22 @@ type Store interface {
 }
 
 // Versioned is a Store that can tell which state its banks and entries are in, so that a Matcher
-// snapshot can be checked against it (see LoadMatcher). Package bankfile implements it, and a
-// database store can with a counter it increases in the transaction of every change.
+// snapshot can be checked against it (see LoadMatcher). Package sqlite implements it with a
+// counter it increases in the transaction of every change.
 type Versioned interface {
 	// StoreVersion returns the number of the store's current state. It increases by exactly one
-	// with every successful CreateBank, UpdateBank and DeleteBank, every AddEntries that adds an
-	// entry, and every RemoveEntries and SetDisabledUntil (see EntryDisabler) with at least one
-	// id, whoever makes the change, and by at least one with any other change to banks or
-	// entries; failed calls, AddEntries that adds nothing and RemoveEntries or SetDisabledUntil
-	// without ids leave it as it is. It returns an error when the state cannot be told, for
+	// with every successful CreateBank, UpdateBank and DeleteBank, every AddEntries, or Commit of
+	// StagedEntries, that adds an entry, and every RemoveEntries and SetDisabledUntil (see
+	// EntryDisabler) with at least one id, whoever makes the change, and by at least one with any
+	// other change to banks or entries; failed calls, additions that add nothing and
+	// RemoveEntries or SetDisabledUntil without ids leave it as it is. It returns an error when the state cannot be told, for
 	// example while another process is in the middle of a change.
 	StoreVersion(ctx context.Context) (uint64, error)
 }
 
 // EntryScanner is a Store that can hand out the entries of a bank one at a time, so that a
-// Matcher indexing a bank of millions of entries does not hold them all at once. Package
-// bankfile implements it.
+// Matcher indexing a bank of millions of entries does not hold them all at once. Package sqlite
+// implements it.
 type EntryScanner interface {
 	// ScanEntries calls fn with every entry of bank, in the order they were added, as Entries
 	// would return them, and stops with the first error fn returns.
@@ -110,8 +110,8 @@ type EntryScanner interface {
 
 // EntryDisabler is a Store that can stop entries from matching for a while without removing
 // them, for example while a supplier reviews a hash it may withdraw, or a reviewer checks a
-// suspected false positive: the entry, its ids in cases and its history stay. Packages bankfile
-// and sqlite implement it.
+// suspected false positive: the entry, its ids in cases and its history stay. Package sqlite
+// implements it.
 type EntryDisabler interface {
 	// SetDisabledUntil sets the DisabledUntil of the entries of bank with the given ids to
 	// until, kept in UTC to the millisecond; the zero time makes them match again. It changes

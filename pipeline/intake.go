@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/vigilproject/vigil"
@@ -80,17 +81,14 @@ func (p *Pipeline) Submit(ctx context.Context, s vigil.Submission) (vigil.Conten
 			fast = &o // a match goes the durable way, to open its case with the verdict
 		}
 	}
-	if err := p.acquire(ctx); err != nil {
-		if isStopping(err) {
-			return vigil.Content{}, err
-		}
-		return vigil.Content{}, fmt.Errorf("submit: wait for room in the queue: %w", err)
+	if err := p.acquireForIntake(ctx); err != nil {
+		return vigil.Content{}, err
 	}
 	it := &item{content: c, kind: kind, payload: payload}
 	var created bool
 	err = p.write(func(tx *sqlite.Tx) error {
 		var err error
-		it.content, it.row, created, err = tx.As(actor).InsertContent(c, kind, payload)
+		it.content, it.row, created, err = p.store.InsertContent(tx.As(actor), c, kind, payload)
 		return err
 	})
 	if err != nil || !created {
@@ -105,6 +103,22 @@ func (p *Pipeline) Submit(ctx context.Context, s vigil.Submission) (vigil.Conten
 		p.work <- it
 	}
 	return it.content, nil
+}
+
+// acquireForIntake takes a queue slot for a submission, waiting at most Config.QueueWait.
+func (p *Pipeline) acquireForIntake(ctx context.Context) error {
+	select {
+	case p.slots <- struct{}{}:
+		return nil // room at once: no timer needed
+	default:
+	}
+	timer := time.NewTimer(p.cfg.QueueWait)
+	defer timer.Stop()
+	err := p.acquire(ctx, timer.C)
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("submit: wait for room in the queue: %w", err)
+	}
+	return err
 }
 
 // tryExamine hashes and matches data at once when a hashing slot is free, so that an idle
@@ -124,7 +138,7 @@ func (p *Pipeline) storeFinal(actor vigil.Actor, c vigil.Content) (vigil.Content
 	stored := c
 	err := p.write(func(tx *sqlite.Tx) error {
 		var err error
-		stored, _, _, err = tx.As(actor).InsertContent(c, "", nil)
+		stored, _, _, err = p.store.InsertContent(tx.As(actor), c, "", nil)
 		return err
 	})
 	return stored, err

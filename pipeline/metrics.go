@@ -5,19 +5,21 @@ import "github.com/prometheus/client_golang/prometheus"
 // Metrics are the pipeline's Prometheus collectors. Register them with the server's registry:
 // Metrics is itself a prometheus.Collector.
 type Metrics struct {
-	queue     prometheus.Gauge
+	queue     prometheus.GaugeFunc
 	hashTime  prometheus.Histogram
 	verdicts  *prometheus.CounterVec
 	matches   *prometheus.CounterVec
 	batchSize prometheus.Histogram
 }
 
-func newMetrics() *Metrics {
+// newMetrics returns the pipeline's collectors; depth reports the items between intake and
+// verdict, read at each scrape so the gauge is never stale.
+func newMetrics(depth func() int) *Metrics {
 	return &Metrics{
-		queue: prometheus.NewGauge(prometheus.GaugeOpts{
+		queue: prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "vigil_pipeline_queue_items",
 			Help: "Items accepted and waiting for their verdict in this process.",
-		}),
+		}, func() float64 { return float64(depth()) }),
 		hashTime: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "vigil_hash_duration_seconds",
 			Help:    "Time to hash one item: decode and PDQ with the cryptographic digests.",

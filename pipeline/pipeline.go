@@ -1,25 +1,26 @@
 // Package pipeline takes content from platforms to verdicts. Intake validates a submission,
-// applies the policy gate and stores the item durably before answering; a worker pool then
+// applies the policy gate and stores the item durably before answering; a worker pool then asks
+// the gate again with the time of the scan (an item may wait past the end of its legal basis),
 // hashes it (the fast decode path), matches it against the banks and writes its verdict. A match
 // opens a review case and queues a content.matched webhook in the same transaction as the
 // verdict. Non-matching items leave no bytes and no hashes behind, only their verdict and counts.
 //
 // Throughput comes from four choices: submissions and verdicts of many callers are committed
 // together (group commit: one fsync for a batch); the bytes reach the workers in memory (the
-// copy in the database is only for crash recovery); JPEGs are hashed from a reduced decode; and
-// when a hashing slot is free at intake, an upload is hashed at once and, unless it matches,
-// committed together with its verdict, so its bytes never reach the disk. A match always takes
-// the durable job, so that its case opens in the verdict's transaction.
+// copy in the database, sealed with AES-256-GCM, is only for crash recovery); JPEGs are hashed
+// in place from a reduced decode; and when a hashing slot is free at intake, an upload is hashed
+// at once and, unless it matches, committed together with its verdict, so its bytes never reach
+// the disk. A match always takes the durable job, so that its case opens in the verdict's
+// transaction.
 package pipeline
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"log/slog"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/vigilproject/vigil"
 	"github.com/vigilproject/vigil/hasher"
@@ -43,8 +44,12 @@ type Config struct {
 	// Workers is how many items are hashed at once; 0 means one per CPU.
 	Workers int
 	// Queue bounds the items held in memory between intake and verdict, and with it the memory
-	// their bytes take; 0 means 64. Intake waits for room.
+	// their bytes take; 0 means 64. Intake waits for room, up to QueueWait.
 	Queue int
+	// QueueWait bounds how long a submission waits for room in a full queue before it is refused
+	// with vigil.EUNAVAILABLE, so that an overloaded server answers instead of holding every
+	// connection; 0 means 5 s.
+	QueueWait time.Duration
 	// MaxBytes bounds an uploaded or fetched file; 0 means media.DefaultMaxBytes.
 	MaxBytes int64
 	Logger   *slog.Logger
@@ -85,6 +90,9 @@ func New(cfg Config) *Pipeline {
 	if cfg.Queue <= 0 {
 		cfg.Queue = 64
 	}
+	if cfg.QueueWait <= 0 {
+		cfg.QueueWait = 5 * time.Second
+	}
 	if cfg.MaxBytes <= 0 {
 		cfg.MaxBytes = media.DefaultMaxBytes
 	}
@@ -94,14 +102,14 @@ func New(cfg Config) *Pipeline {
 	if cfg.Hash == nil {
 		limits := media.Limits{MaxBytes: cfg.MaxBytes}
 		cfg.Hash = func(data []byte) (*hasher.Result, error) {
-			return hasher.Hash(bytes.NewReader(data), hasher.Options{Fast: true, Limits: limits})
+			return hasher.HashBytes(data, hasher.Options{Fast: true, Limits: limits})
 		}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Pipeline{
-		cfg: cfg, store: cfg.Store, db: cfg.Store.DB(), log: cfg.Logger, metrics: newMetrics(),
+	p := &Pipeline{
+		cfg: cfg, store: cfg.Store, db: cfg.Store.DB(), log: cfg.Logger,
 		waiters: waiters{m: map[string]*waiter{}},
 		ops:     make(chan *op, 4*cfg.Queue),
 		work:    make(chan *item, cfg.Queue),
@@ -110,12 +118,17 @@ func New(cfg Config) *Pipeline {
 		hashing: make(chan struct{}, cfg.Workers),
 		quit:    make(chan struct{}),
 	}
+	p.metrics = newMetrics(func() int { return len(p.slots) })
+	return p
 }
 
 // Start loads the service settings, starts the committer and the workers, and resumes the jobs
 // a previous run left unfinished.
 func (p *Pipeline) Start(ctx context.Context) error {
 	if err := p.services.load(ctx, p.store); err != nil {
+		return err
+	}
+	if err := p.store.Prepare(ctx); err != nil {
 		return err
 	}
 	last, err := p.store.LastJobRow(ctx)
@@ -159,11 +172,16 @@ var errStopping = vigil.Errorf(vigil.EUNAVAILABLE, "the server is shutting down:
 // Metrics returns the pipeline's Prometheus collectors.
 func (p *Pipeline) Metrics() *Metrics { return p.metrics }
 
-// acquire takes a queue slot, waiting for room.
-func (p *Pipeline) acquire(ctx context.Context) error {
+// errQueueFull answers submissions that found no room in the queue within Config.QueueWait.
+var errQueueFull = vigil.Errorf(vigil.EUNAVAILABLE, "the server is busy: its queue is full, retry shortly")
+
+// acquire takes a queue slot, waiting for room until timeout fires (never when it is nil).
+func (p *Pipeline) acquire(ctx context.Context, timeout <-chan time.Time) error {
 	select {
 	case p.slots <- struct{}{}:
 		return nil
+	case <-timeout:
+		return errQueueFull
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-p.quit:
@@ -172,6 +190,3 @@ func (p *Pipeline) acquire(ctx context.Context) error {
 }
 
 func (p *Pipeline) release() { <-p.slots }
-
-// isStopping reports whether err comes from the pipeline stopping.
-func isStopping(err error) bool { return errors.Is(err, errStopping) }

@@ -24,6 +24,7 @@ var inForce = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 var admin = vigil.WithActor(context.Background(), vigil.Actor{Kind: vigil.ActorKey, ID: "key_1", Name: "platform", Scopes: []vigil.Scope{vigil.ScopeAdmin}})
 
 type env struct {
+	path    string // the database file
 	db      *sqlite.DB
 	store   *sqlite.ContentStore
 	cases   *sqlite.CaseStore
@@ -36,7 +37,8 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
 	clock := fakeclock.New(inForce)
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "vigil.db"), clock)
+	path := filepath.Join(t.TempDir(), "vigil.db")
+	db, err := sqlite.Open(ctx, path, clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +59,7 @@ func newEnv(t *testing.T) *env {
 	if _, err := m.AddEntries(ctx, "known", []match.Entry{entry}); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{db: db, store: sqlite.NewContentStore(db), cases: sqlite.NewCaseStore(db, nil), matcher: m, clock: clock}
+	e := &env{path: path, db: db, store: sqlite.NewContentStore(db), cases: sqlite.NewCaseStore(db, nil), matcher: m, clock: clock}
 	return e
 }
 
@@ -231,12 +233,15 @@ func TestResume(t *testing.T) {
 	if _, err := e.store.SaveService(admin, vigil.Service{Name: "photos", Type: vigil.ServiceHosting, Jurisdiction: "US", Enabled: true}); err != nil {
 		t.Fatal(err)
 	}
+	if err := e.store.Prepare(admin); err != nil {
+		t.Fatal(err)
+	}
 	var ids []string
 	for i := range 5 {
 		c := vigil.Content{ID: vigil.NewID(vigil.PrefixContent, inForce), Service: "photos", ExternalID: fmt.Sprint(i),
 			Type: vigil.ContentPhoto, Received: inForce, Verdict: vigil.Verdict{Status: vigil.VerdictPending}}
 		err := e.db.Update(admin, func(tx *sqlite.Tx) error {
-			_, _, _, err := tx.InsertContent(c, sqlite.JobBytes, drawjpeg.Draw(uint64(i), 640, 480))
+			_, _, _, err := e.store.InsertContent(tx, c, sqlite.JobBytes, drawjpeg.Draw(uint64(i), 640, 480))
 			return err
 		})
 		if err != nil {

@@ -42,7 +42,7 @@ func (p *Pipeline) resume(last int64) {
 			return
 		}
 		for _, j := range jobs {
-			if err := p.acquire(ctx); err != nil {
+			if err := p.acquire(ctx, nil); err != nil {
 				return
 			}
 			p.inflight.Add(1)

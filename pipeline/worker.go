@@ -12,6 +12,7 @@ import (
 	"github.com/vigilproject/vigil"
 	"github.com/vigilproject/vigil/hasher"
 	"github.com/vigilproject/vigil/match"
+	"github.com/vigilproject/vigil/policy"
 	"github.com/vigilproject/vigil/signal"
 	"github.com/vigilproject/vigil/sqlite"
 )
@@ -23,7 +24,6 @@ func (p *Pipeline) worker() {
 	for {
 		select {
 		case it := <-p.work:
-			p.metrics.queue.Set(float64(len(p.slots)))
 			if it.kind == sqlite.JobURL {
 				p.wg.Add(1)
 				go p.fetchThenScan(it)
@@ -44,6 +44,10 @@ func (p *Pipeline) fetchThenScan(it *item) {
 		defer func() { <-p.fetch }()
 	case <-p.quit:
 		return
+	}
+	if g := p.gate(it.content, p.cfg.Clock.Now()); !g.Scan {
+		p.conclude(it, outcome{status: vigil.VerdictNotScanned, reason: g.Reason})
+		return // not even fetched
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -76,12 +80,30 @@ type outcome struct {
 }
 
 // scan examines an item and commits its verdict. Hashing takes a slot of p.hashing, which
-// bounds hashing across workers and intake's fast path to cfg.Workers at once.
+// bounds hashing across workers and intake's fast path to cfg.Workers at once. Once it has the
+// slot, just before hashing, it asks the policy gate again with the time of the scan: the item
+// may have waited in the queue, or in the database across a restart, past the end of its legal
+// basis or past its service being switched off (IR-15).
 func (p *Pipeline) scan(it *item, data []byte) {
 	p.hashing <- struct{}{}
-	o := p.examine(it.kind, it.payload, data)
+	var o outcome
+	if g := p.gate(it.content, p.cfg.Clock.Now()); g.Scan {
+		o = p.examine(it.kind, it.payload, data)
+	} else {
+		o = outcome{status: vigil.VerdictNotScanned, reason: g.Reason}
+	}
 	<-p.hashing
 	p.conclude(it, o)
+}
+
+// gate asks the policy gate whether an accepted item may be scanned at t, under its service's
+// settings as they are now. A service deleted since intake refuses its items.
+func (p *Pipeline) gate(c vigil.Content, t time.Time) vigil.GateDecision {
+	svc, ok := p.services.get(c.Service)
+	if !ok {
+		return vigil.GateDecision{Reason: fmt.Sprintf("service %q is no longer configured", c.Service)}
+	}
+	return p.cfg.Gate.Decide(policy.Item{Service: svc, Flags: c.Flags, At: t})
 }
 
 // examine hashes data (or reads the submitted signals of payload) and matches them.
@@ -167,6 +189,9 @@ func (p *Pipeline) conclude(it *item, o outcome) {
 		fn: func(tx *sqlite.Tx) error {
 			c := it.content
 			c.Verdict = vigil.Verdict{Status: o.status, Reason: o.reason, Matches: o.matches, Decided: tx.Now()}
+			if o.status == vigil.VerdictNotScanned {
+				c.URL = "" // nothing of a refused item is kept; SetVerdict deletes its payload
+			}
 			if o.status == vigil.VerdictMatch {
 				caseID, err := openCase(tx, c, o)
 				if err != nil {
@@ -174,7 +199,7 @@ func (p *Pipeline) conclude(it *item, o outcome) {
 				}
 				c.Verdict.CaseID = caseID
 			}
-			if err := tx.SetVerdict(it.row, c); err != nil {
+			if err := p.store.SetVerdict(tx, it.row, c); err != nil {
 				return err
 			}
 			final = c

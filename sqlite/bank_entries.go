@@ -35,13 +35,14 @@ func (s *BankStore) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error
 	return fn(tx)
 }
 
-// entries returns the entries of bank that the SQL condition where (over bank_entries, with
-// args) selects, in id order, at most limit of them when limit is above 0.
-func (s *BankStore) entries(ctx context.Context, bank, where string, args []any, limit int) ([]match.Entry, error) {
+// scanEntries calls fn with each entry of bank that the SQL condition where (over bank_entries,
+// with args) selects, in id order, at most limit of them when limit is above 0. It reads them in
+// one read transaction, so they are of one state of the database, one row at a time, so that a
+// bank of millions of entries is never held whole.
+func (s *BankStore) scanEntries(ctx context.Context, bank, where string, args []any, limit int, fn func(match.Entry) error) error {
 	if err := match.ValidateName(bank); err != nil {
-		return nil, invalid(err)
+		return invalid(err)
 	}
-	var entries []match.Entry
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
 		id, err := bankID(ctx, tx, bank)
 		if err != nil {
@@ -63,14 +64,34 @@ func (s *BankStore) entries(ctx context.Context, bank, where string, args []any,
 			if err != nil {
 				return err
 			}
-			entries = append(entries, e)
+			if err := fn(e); err != nil {
+				return err
+			}
 		}
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, fmt.Errorf("bank %s: entries: %w", bank, err)
+		return fmt.Errorf("bank %s: entries: %w", bank, err)
 	}
-	return entries, nil
+	return nil
+}
+
+// entries returns the entries that scanEntries would hand out.
+func (s *BankStore) entries(ctx context.Context, bank, where string, args []any, limit int) ([]match.Entry, error) {
+	var entries []match.Entry
+	err := s.scanEntries(ctx, bank, where, args, limit, func(e match.Entry) error {
+		entries = append(entries, e)
+		return nil
+	})
+	return entries, err
+}
+
+var _ match.EntryScanner = (*BankStore)(nil)
+
+// ScanEntries calls fn with every entry of bank, in the order they were added, one at a time, and
+// stops with the first error fn returns. It is the Matcher's read and is not audited.
+func (s *BankStore) ScanEntries(ctx context.Context, bank string, fn func(match.Entry) error) error {
+	return s.scanEntries(ctx, bank, "", nil, 0, fn)
 }
 
 // Entries returns every entry of bank, in the order they were added. It is the Matcher's read
@@ -97,8 +118,23 @@ func (s *BankStore) CountEntries(ctx context.Context, bank string) (int, error) 
 	return n, nil
 }
 
+// valuesVisible reports whether the actor of ctx may see the signal values of entries: admins
+// only, so that copying a hash list out of Vigil, page by page or entry by entry, stays an
+// administrator's act. Others see everything else of an entry, and find entries by signal.
+func valuesVisible(ctx context.Context) bool {
+	return vigil.ActorFrom(ctx).Can(vigil.ScopeAdmin)
+}
+
+// hideValues clears the signal values of entries, keeping their types.
+func hideValues(entries []match.Entry) {
+	for i := range entries {
+		entries[i].Signal.Value = ""
+	}
+}
+
 // EntryPage returns the entries of bank that q selects, in id order, and records the read in
-// the audit log (action bank.read_entries).
+// the audit log (action bank.read_entries). Signal values are left empty unless the context's
+// actor is an admin or q searches by signal, whose value the caller knows already.
 func (s *BankStore) EntryPage(ctx context.Context, bank string, q vigil.EntryQuery) ([]match.Entry, error) {
 	var where strings.Builder
 	args := []any{q.After}
@@ -115,7 +151,12 @@ func (s *BankStore) EntryPage(ctx context.Context, bank string, q vigil.EntryQue
 	if err != nil {
 		return nil, err
 	}
-	detail := map[string]any{"after": q.After, "count": len(entries), "search": q.Signal.Type != "" || q.SupplierID != ""}
+	values := valuesVisible(ctx)
+	if !values && q.Signal == (signal.Signal{}) {
+		hideValues(entries)
+	}
+	detail := map[string]any{"after": q.After, "count": len(entries), "search": q.Signal.Type != "" || q.SupplierID != "",
+		"values": values}
 	if err := s.db.RecordView(ctx, "bank.read_entries", "bank", bank, auditDetail(detail)); err != nil {
 		return nil, err
 	}
@@ -123,7 +164,8 @@ func (s *BankStore) EntryPage(ctx context.Context, bank string, q vigil.EntryQue
 }
 
 // Entry returns the entry of bank with the given id and records the read in the audit log
-// (action bank.read_entry).
+// (action bank.read_entry). Its signal value is left empty unless the context's actor is an
+// admin.
 func (s *BankStore) Entry(ctx context.Context, bank string, id uint32) (match.Entry, error) {
 	entries, err := s.entries(ctx, bank, ` AND id = ?`, []any{id}, 1)
 	if err != nil {
@@ -132,15 +174,23 @@ func (s *BankStore) Entry(ctx context.Context, bank string, id uint32) (match.En
 	if len(entries) == 0 {
 		return match.Entry{}, fmt.Errorf("bank %s: entry %d: %w", bank, id, match.ErrNotFound)
 	}
-	if err := s.db.RecordView(ctx, "bank.read_entry", "bank", bank, auditDetail(map[string]uint32{"entry": id})); err != nil {
+	values := valuesVisible(ctx)
+	if !values {
+		hideValues(entries)
+	}
+	detail := map[string]any{"entry": id, "values": values}
+	if err := s.db.RecordView(ctx, "bank.read_entry", "bank", bank, auditDetail(detail)); err != nil {
 		return match.Entry{}, err
 	}
 	return entries[0], nil
 }
 
 // Export returns every entry of bank and records the export in the audit log (action
-// bank.export).
+// bank.export). Only admins may export.
 func (s *BankStore) Export(ctx context.Context, bank string) ([]match.Entry, error) {
+	if !valuesVisible(ctx) {
+		return nil, vigil.Errorf(vigil.EFORBIDDEN, "bank %s: only admins may export a bank", bank)
+	}
 	entries, err := s.Entries(ctx, bank)
 	if err != nil {
 		return nil, err

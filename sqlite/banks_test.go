@@ -17,7 +17,12 @@ import (
 )
 
 // bankCtx is the context of the tests' bank changes: an admin user, recorded in the audit log.
-var bankCtx = vigil.WithActor(context.Background(), vigil.Actor{Kind: vigil.ActorUser, ID: "usr_admin", Name: "admin"})
+var bankCtx = vigil.WithActor(context.Background(), vigil.Actor{Kind: vigil.ActorUser, ID: "usr_admin", Name: "admin",
+	Role: vigil.RoleAdmin, Scopes: vigil.ScopesOf(vigil.RoleAdmin)})
+
+// reviewerCtx is the context of a reviewer, who may read banks but not copy their hashes out.
+var reviewerCtx = vigil.WithActor(context.Background(), vigil.Actor{Kind: vigil.ActorUser, ID: "usr_rev", Name: "rev",
+	Role: vigil.RoleReviewer, Scopes: vigil.ScopesOf(vigil.RoleReviewer)})
 
 func openBanks(t *testing.T) (*BankStore, *DB) {
 	t.Helper()
@@ -224,6 +229,7 @@ func TestBankStoreAddEntriesRejects(t *testing.T) {
 		{"unknown type", "a", bad(func(e *match.Entry) { e.Signal.Type = "photodna" }), `"photodna"`},
 		{"alias type", "a", bad(func(e *match.Entry) { e.Signal.Type = "video_md5" }), `is not canonical (want "md5")`},
 		{"short value", "a", bad(func(e *match.Entry) { e.Signal.Value = "abc" }), "want 32 hex digits"},
+		{"uppercase value", "a", bad(func(e *match.Entry) { e.Signal.Value = strings.Repeat("AB", 16) }), "is not canonical"},
 		{"invalid UTF-8", "a", bad(func(e *match.Entry) { e.Note = "\xff" }), "note is not valid UTF-8"},
 		{"other bank", "a", bad(func(e *match.Entry) { e.Bank = "b" }), `entry 2 of 2 belongs to bank "b"`},
 		{"missing bank", "nope", md5Entry(2, ""), "bank nope: not found"},
@@ -334,6 +340,61 @@ func TestBankStoreAuditedReads(t *testing.T) {
 	}
 }
 
+// TestBankStoreValuesForAdminsOnly checks that only admins read signal values: others get the
+// entries without them, except when they search by the signal, which they know, and cannot
+// export.
+func TestBankStoreValuesForAdminsOnly(t *testing.T) {
+	s, db := openBanks(t)
+	mustCreate(t, s, "a", match.Known)
+	mustAdd(t, s, "a", 2, md5Entry(1, "x"), md5Entry(2, "y"))
+	page := func(ctx context.Context, q vigil.EntryQuery) func() ([]match.Entry, error) {
+		return func() ([]match.Entry, error) { return s.EntryPage(ctx, "a", q) }
+	}
+	entry := func(ctx context.Context) func() ([]match.Entry, error) {
+		return func() ([]match.Entry, error) {
+			e, err := s.Entry(ctx, "a", 2)
+			return []match.Entry{e}, err
+		}
+	}
+	tests := []struct {
+		name       string
+		read       func() ([]match.Entry, error)
+		wantValues []string
+		wantDetail string
+	}{
+		{"admin page", page(bankCtx, vigil.EntryQuery{}), []string{md5Entry(1, "").Signal.Value, md5Entry(2, "").Signal.Value}, `"values":true`},
+		{"reviewer page", page(reviewerCtx, vigil.EntryQuery{}), []string{"", ""}, `"values":false`},
+		{"reviewer by supplier", page(reviewerCtx, vigil.EntryQuery{SupplierID: "y"}), []string{""}, `"values":false`},
+		{"reviewer by signal", page(reviewerCtx, vigil.EntryQuery{Signal: md5Entry(2, "").Signal}), []string{md5Entry(2, "").Signal.Value}, `"values":false`},
+		{"admin entry", entry(bankCtx), []string{md5Entry(2, "").Signal.Value}, `"values":true`},
+		{"reviewer entry", entry(reviewerCtx), []string{""}, `"values":false`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			entries, err := tt.read()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var values []string
+			for _, e := range entries {
+				if e.Signal.Type != signal.MD5 || e.SupplierID == "" {
+					t.Errorf("entry %+v lost its type or supplier id", e)
+				}
+				values = append(values, e.Signal.Value)
+			}
+			if !slices.Equal(values, tt.wantValues) {
+				t.Errorf("values = %q, want %q", values, tt.wantValues)
+			}
+			if ev := lastAudit(t, db); !strings.Contains(ev.Detail, tt.wantDetail) {
+				t.Errorf("audit detail %s, want %s", ev.Detail, tt.wantDetail)
+			}
+		})
+	}
+	if _, err := s.Export(reviewerCtx, "a"); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+		t.Errorf("reviewer Export error = %v, want forbidden", err)
+	}
+}
+
 func TestBankStoreSignalStats(t *testing.T) {
 	s, _ := openBanks(t)
 	mustCreate(t, s, "a", match.Known)
@@ -416,6 +477,16 @@ func TestBankStoreVersion(t *testing.T) {
 			return err
 		}, 1},
 		{"add nothing new", func() error { _, err := s.AddEntries(bankCtx, "a", []match.Entry{md5Entry(1, "")}); return err }, 0},
+		{"import", func() error {
+			_, _, err := s.ImportEntries(bankCtx, "a", entrySource(md5Entry(6, ""), md5Entry(7, "")))
+			return err
+		}, 1},
+		{"import nothing new", func() error { _, _, err := s.ImportEntries(bankCtx, "a", entrySource(md5Entry(6, ""))); return err }, 0},
+		{"failed import", func() error {
+			_, _, err := s.ImportEntries(bankCtx, "a", failingSource(errors.New("boom"), md5Entry(8, "")))
+			return err
+		}, 0},
+		{"disable", func() error { return s.SetDisabledUntil(bankCtx, "a", []uint32{1}, time.Unix(2e9, 0)) }, 1},
 		{"remove none", func() error { return s.RemoveEntries(bankCtx, "a", nil) }, 0},
 		{"remove", func() error { return s.RemoveEntries(bankCtx, "a", []uint32{1, 2}) }, 1},
 		{"failed remove", func() error { return s.RemoveEntries(bankCtx, "a", []uint32{1}) }, 0},

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -13,35 +12,10 @@ import (
 // caseMediaKeyName names the secret that encrypts case media.
 const caseMediaKeyName = "case_media_key"
 
-// caseMediaKey returns the media encryption key, generating and storing it on first use: the
-// write connection serialises transactions, so two callers never generate two keys.
+// caseMediaKey returns the media encryption key, generating it on first use. It is kept wrapped
+// under the master key (see Tx.Secret), so a copy of the database alone cannot decrypt media.
 func (tx *Tx) caseMediaKey() ([]byte, error) {
-	key, err := readCaseMediaKey(tx.ctx, tx)
-	if !errors.Is(err, sql.ErrNoRows) {
-		return key, err
-	}
-	key = make([]byte, 32)
-	rand.Read(key)
-	if _, err := tx.ExecContext(tx.ctx, `INSERT INTO secrets (name, value) VALUES (?, ?)`, caseMediaKeyName, key); err != nil {
-		return nil, fmt.Errorf("store media key: %w", err)
-	}
-	return key, nil
-}
-
-// readCaseMediaKey reads the media key, returning sql.ErrNoRows when there is none yet.
-func readCaseMediaKey(ctx context.Context, q caseQuerier) ([]byte, error) {
-	var key []byte
-	err := q.QueryRowContext(ctx, `SELECT value FROM secrets WHERE name = ?`, caseMediaKeyName).Scan(&key)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, err
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read media key: %w", err)
-	}
-	if len(key) != 32 {
-		return nil, fmt.Errorf("media key is %d bytes, want 32", len(key))
-	}
-	return key, nil
+	return tx.Secret(caseMediaKeyName, 32)
 }
 
 // caseMediaAEAD returns AES-256-GCM under key.
@@ -84,7 +58,7 @@ func (tx *Tx) loadCaseMedia(caseID string) (media []byte, ok bool, err error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("read media of %s: %w", caseID, err)
 	}
-	key, err := readCaseMediaKey(tx.ctx, tx)
+	key, err := tx.caseMediaKey()
 	if err != nil {
 		return nil, false, fmt.Errorf("read media of %s: %w", caseID, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"unicode/utf8"
@@ -131,10 +132,10 @@ func checkDecidable(c vigil.Case, actor vigil.Actor) error {
 
 // Decide records d by the acting reviewer and moves the case on. Confirm and false positive end
 // the review and delete the media; escalate hands the case back to the queue for a senior
-// reviewer. A false positive with an allow bank first adds the content's signals to that bank:
-// if the decision then fails (someone else decided meanwhile), the allow entries stay, which
-// only suppresses matches a reviewer already judged false. Whether the reviewer viewed the media
-// comes from the recorded reveals, never from d.ViewedMedia.
+// reviewer. A false positive with an allow bank, which needs the banks:write permission, first
+// adds the content's PDQ hash to that bank, and takes it out again if the decision then fails
+// (someone else decided meanwhile). Whether the reviewer viewed the media comes from the
+// recorded reveals, never from d.ViewedMedia.
 func (s *CaseStore) Decide(ctx context.Context, d vigil.Decision) (vigil.Case, error) {
 	actor, err := caseActor(ctx)
 	if err != nil {
@@ -143,6 +144,10 @@ func (s *CaseStore) Decide(ctx context.Context, d vigil.Decision) (vigil.Case, e
 	if err := checkDecision(d); err != nil {
 		return vigil.Case{}, err
 	}
+	if d.AllowBank != "" && !actor.Can(vigil.ScopeBanksWrite) {
+		return vigil.Case{}, vigil.FieldErrorf(vigil.EFORBIDDEN, "allow_bank",
+			"adding a false positive to an allow bank needs the %s permission: decide without allow_bank, or ask someone who has it", vigil.ScopeBanksWrite)
+	}
 	c, err := caseByID(ctx, s.db.read, d.CaseID)
 	if err != nil {
 		return vigil.Case{}, err
@@ -150,8 +155,9 @@ func (s *CaseStore) Decide(ctx context.Context, d vigil.Decision) (vigil.Case, e
 	if err := checkDecidable(c, actor); err != nil {
 		return vigil.Case{}, err
 	}
+	var added []uint32
 	if d.AllowBank != "" {
-		if err := s.addToAllowBank(ctx, c, d.AllowBank); err != nil {
+		if added, err = s.addToAllowBank(ctx, c, d.AllowBank); err != nil {
 			return vigil.Case{}, err
 		}
 	}
@@ -165,9 +171,21 @@ func (s *CaseStore) Decide(ctx context.Context, d vigil.Decision) (vigil.Case, e
 		return tx.decide(&c, d, actor)
 	})
 	if err != nil {
-		return vigil.Case{}, err
+		return vigil.Case{}, s.undoAllow(ctx, d.AllowBank, added, err)
 	}
 	return c, nil
+}
+
+// undoAllow removes the allow entries a failed decision added, and returns the decision's error
+// joined with any failure to remove them.
+func (s *CaseStore) undoAllow(ctx context.Context, bank string, added []uint32, decideErr error) error {
+	if len(added) == 0 {
+		return decideErr
+	}
+	if err := s.allow.Remove(context.WithoutCancel(ctx), bank, added); err != nil {
+		return errors.Join(decideErr, fmt.Errorf("remove the allow entries %v of the failed decision from %s: %w", added, bank, err))
+	}
+	return decideErr
 }
 
 // decide writes the decision, the case's new state, the audit event and the webhook event.
@@ -215,33 +233,53 @@ func (tx *Tx) decide(c *vigil.Case, d vigil.Decision, actor vigil.Actor) error {
 	})
 }
 
-// addToAllowBank adds the case content's signals to bank; cases opened without the content's
-// own signals fall back to the signals of the entries they matched, which equally make this
+// addToAllowBank adds the case content's PDQ hash to bank and returns the ids of the entries it
+// added. Only the perceptual hash is added: an allow entry for an MD5, SHA-1 or SHA-256 would
+// silence exact matches of vetted lists, which a false positive never justifies (an exact hash
+// that is wrong must be corrected by the list's supplier). Cases opened without the content's
+// own signals fall back to the PDQ signals of the entries they matched, which equally make this
 // content match the allow bank.
-func (s *CaseStore) addToAllowBank(ctx context.Context, c vigil.Case, bank string) error {
-	if s.addAllow == nil {
-		return vigil.FieldErrorf(vigil.EUNAVAILABLE, "allow_bank", "allow banks are not available on this server")
+func (s *CaseStore) addToAllowBank(ctx context.Context, c vigil.Case, bank string) ([]uint32, error) {
+	if s.allow == nil {
+		return nil, vigil.FieldErrorf(vigil.EUNAVAILABLE, "allow_bank", "allow banks are not available on this server")
 	}
-	signals := c.Signals
+	signals := pdqSignals(c.Signals)
 	if len(signals) == 0 {
 		for _, m := range c.Matches {
-			signals = append(signals, m.Signal)
+			signals = append(signals, pdqSignals([]signal.Signal{m.Signal})...)
 		}
 	}
-	signals = slices.Clone(signals)
-	slices.SortFunc(signals, func(a, b signal.Signal) int { return cmp.Compare(a.String(), b.String()) })
+	slices.SortFunc(signals, func(a, b signal.Signal) int { return cmp.Compare(a.Value, b.Value) })
 	signals = slices.Compact(signals)
 	if len(signals) == 0 {
-		return vigil.FieldErrorf(vigil.EINVALID, "allow_bank", "case %s has no signals to add", c.ID)
+		return nil, vigil.FieldErrorf(vigil.EINVALID, "allow_bank",
+			"case %s has no PDQ hash to allow: it matched by exact hash only, which an allow bank never overrides; report the entry to its supplier", c.ID)
 	}
 	entries := make([]match.Entry, len(signals))
 	for i, sig := range signals {
 		entries[i] = match.Entry{Bank: bank, Signal: sig, Note: "false positive on case " + c.ID}
 	}
-	if err := s.addAllow(ctx, bank, entries); err != nil {
-		return fmt.Errorf("add case %s to allow bank %s: %w", c.ID, bank, err)
+	if err := s.allow.Add(ctx, bank, entries); err != nil {
+		return nil, fmt.Errorf("add case %s to allow bank %s: %w", c.ID, bank, err)
 	}
-	return nil
+	var added []uint32
+	for _, e := range entries {
+		if e.ID != 0 {
+			added = append(added, e.ID)
+		}
+	}
+	return added, nil
+}
+
+// pdqSignals returns the PDQ signals of signals, in a new slice.
+func pdqSignals(signals []signal.Signal) []signal.Signal {
+	var out []signal.Signal
+	for _, s := range signals {
+		if s.Type == signal.PDQ {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Comment adds a note to a case by the acting reviewer.

@@ -16,33 +16,48 @@ import (
 // CaseStore implements vigil.CaseService on the database.
 type CaseStore struct {
 	db *DB
-	// addAllow adds entries to an allow bank; see NewCaseStore.
-	addAllow func(ctx context.Context, bank string, entries []match.Entry) error
+	// allow adds a false positive's signals to an allow bank; see NewCaseStore.
+	allow AllowBanks
 }
 
-// NewCaseStore returns the case service on db. addAllow adds a false positive's signals to an
-// allow bank; it must refuse a bank that is not an allow bank (AllowBankAdder does). A nil
-// addAllow makes decisions naming an allow bank fail.
-func NewCaseStore(db *DB, addAllow func(ctx context.Context, bank string, entries []match.Entry) error) *CaseStore {
-	return &CaseStore{db: db, addAllow: addAllow}
+// AllowBanks is how a false positive reaches an allow bank: through the matching index, so that
+// the entries suppress matches at once, and back out when the decision they came with fails.
+type AllowBanks interface {
+	// Add adds entries to bank, setting the ID of each entry it adds; an entry the bank already
+	// holds keeps ID 0. It refuses a bank that does not exist or is not an allow bank.
+	Add(ctx context.Context, bank string, entries []match.Entry) error
+	// Remove removes the entries with ids from bank.
+	Remove(ctx context.Context, bank string, ids []uint32) error
 }
 
-// AllowBankAdder returns the addAllow of NewCaseStore for a server whose index is m: it refuses
-// a bank that does not exist or is not an allow bank, and adds through m so the new entries
-// suppress matches at once.
-func AllowBankAdder(m *match.Matcher) func(ctx context.Context, bank string, entries []match.Entry) error {
-	return func(ctx context.Context, bank string, entries []match.Entry) error {
-		banks := m.Banks()
-		i := slices.IndexFunc(banks, func(b match.Bank) bool { return b.Name == bank })
-		if i < 0 {
-			return vigil.FieldErrorf(vigil.EINVALID, "allow_bank", "no bank %q", bank)
-		}
-		if kind := banks[i].Kind; kind != match.Allow {
-			return vigil.FieldErrorf(vigil.EINVALID, "allow_bank", "bank %s is a %s bank, not an allow bank", bank, kind)
-		}
-		_, err := m.AddEntries(ctx, bank, entries)
-		return err
+// NewCaseStore returns the case service on db. allow takes a false positive's signals to an
+// allow bank (AllowBankAdder gives one over the server's index); a nil allow makes decisions
+// naming an allow bank fail.
+func NewCaseStore(db *DB, allow AllowBanks) *CaseStore {
+	return &CaseStore{db: db, allow: allow}
+}
+
+// AllowBankAdder returns the AllowBanks of NewCaseStore for a server whose index is m: it refuses
+// a bank that does not exist or is not an allow bank, and adds and removes through m.
+func AllowBankAdder(m *match.Matcher) AllowBanks { return matcherAllowBanks{m} }
+
+type matcherAllowBanks struct{ m *match.Matcher }
+
+func (a matcherAllowBanks) Add(ctx context.Context, bank string, entries []match.Entry) error {
+	banks := a.m.Banks()
+	i := slices.IndexFunc(banks, func(b match.Bank) bool { return b.Name == bank })
+	if i < 0 {
+		return vigil.FieldErrorf(vigil.EINVALID, "allow_bank", "no bank %q", bank)
 	}
+	if kind := banks[i].Kind; kind != match.Allow {
+		return vigil.FieldErrorf(vigil.EINVALID, "allow_bank", "bank %s is a %s bank, not an allow bank", bank, kind)
+	}
+	_, err := a.m.AddEntries(ctx, bank, entries)
+	return err
+}
+
+func (a matcherAllowBanks) Remove(ctx context.Context, bank string, ids []uint32) error {
+	return a.m.RemoveEntries(ctx, bank, ids)
 }
 
 // caseQuerier is what both the read pool and a write transaction offer, so case reads serve

@@ -2,10 +2,12 @@ package sqlite
 
 import (
 	"context"
+	"crypto/cipher"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/vigilproject/vigil"
@@ -27,8 +29,14 @@ type ContentJob struct {
 }
 
 // ContentStore reads content, verdicts, counts and services. Writes go through the pipeline's
-// transactions (Tx.InsertContent, Tx.SetVerdict) and SaveService/DeleteService.
-type ContentStore struct{ db *DB }
+// transactions (InsertContent, SetVerdict, after Prepare) and SaveService/DeleteService.
+type ContentStore struct {
+	db *DB
+
+	mu    sync.RWMutex
+	stmts *contentStmts // set by Prepare
+	aead  cipher.AEAD   // seals job payloads; set by Prepare
+}
 
 // NewContentStore returns the content store of db.
 func NewContentStore(db *DB) *ContentStore { return &ContentStore{db: db} }
@@ -71,11 +79,11 @@ func (s *ContentStore) Content(ctx context.Context, id string) (vigil.Content, e
 	return c, nil
 }
 
-// Jobs returns up to limit waiting jobs with rows above after and at most upTo, in row order:
-// the pipeline resumes with them after a restart.
+// Jobs returns up to limit waiting jobs with rows above after and at most upTo, in row order,
+// their payloads decrypted: the pipeline resumes with them after a restart.
 func (s *ContentStore) Jobs(ctx context.Context, after, upTo int64, limit int) ([]ContentJob, error) {
 	rows, err := s.db.read.QueryContext(ctx, `SELECT c.row, c.id, c.service, c.external_id, c.uploader, c.type, c.flags, c.metadata,
-		c.url, c.size, c.received, c.status, c.reason, c.matches, c.case_id, c.decided, j.kind, j.payload
+		c.url, c.size, c.received, c.status, c.reason, c.matches, c.case_id, c.decided, j.kind, j.nonce, j.payload
 		FROM content_jobs j JOIN content c ON c.row = j.content_row
 		WHERE j.content_row > ? AND j.content_row <= ? ORDER BY j.content_row LIMIT ?`, after, upTo, limit)
 	if err != nil {
@@ -85,9 +93,13 @@ func (s *ContentStore) Jobs(ctx context.Context, after, upTo int64, limit int) (
 	var jobs []ContentJob
 	for rows.Next() {
 		var j ContentJob
+		var nonce []byte
 		var err error
-		j.Row, j.Content, err = scanContent(jobScanner{rows, &j})
+		j.Row, j.Content, err = scanContent(jobScanner{rows, &j.Kind, &nonce, &j.Payload})
 		if err != nil {
+			return nil, fmt.Errorf("content jobs: %w", err)
+		}
+		if j.Payload, err = s.openJob(j.Content.ID, nonce, j.Payload); err != nil {
 			return nil, fmt.Errorf("content jobs: %w", err)
 		}
 		jobs = append(jobs, j)
@@ -98,14 +110,15 @@ func (s *ContentStore) Jobs(ctx context.Context, after, upTo int64, limit int) (
 	return jobs, nil
 }
 
-// jobScanner scans the content columns followed by a job's kind and payload.
+// jobScanner scans the content columns followed by a job's kind, nonce and payload.
 type jobScanner struct {
-	rows *sql.Rows
-	job  *ContentJob
+	rows           *sql.Rows
+	kind           *string
+	nonce, payload *[]byte
 }
 
 func (j jobScanner) Scan(dest ...any) error {
-	return j.rows.Scan(append(dest, &j.job.Kind, &j.job.Payload)...)
+	return j.rows.Scan(append(dest, j.kind, j.nonce, j.payload)...)
 }
 
 // LastJobRow returns the highest row of a waiting job, 0 when there is none.

@@ -14,6 +14,9 @@ func TestContentVerdictOnce(t *testing.T) {
 	db := openTest(t)
 	store := NewContentStore(db)
 	ctx := context.Background()
+	if err := store.Prepare(ctx); err != nil {
+		t.Fatal(err)
+	}
 	now := db.Clock.Now()
 	item := func(ext string) vigil.Content {
 		return vigil.Content{ID: vigil.NewID(vigil.PrefixContent, now), Service: "photos", ExternalID: ext,
@@ -26,7 +29,7 @@ func TestContentVerdictOnce(t *testing.T) {
 		var created bool
 		err := db.Update(ctx, func(tx *Tx) error {
 			var err error
-			stored, row, created, err = tx.InsertContent(c, JobBytes, []byte("bytes"))
+			stored, row, created, err = store.InsertContent(tx, c, JobBytes, []byte("bytes"))
 			return err
 		})
 		if err != nil {
@@ -62,7 +65,7 @@ func TestContentVerdictOnce(t *testing.T) {
 	final := first
 	final.Verdict = vigil.Verdict{Status: vigil.VerdictNoMatch, Decided: now.Add(time.Second)}
 	for i, want := range []bool{true, false} {
-		err := db.Update(ctx, func(tx *Tx) error { return tx.SetVerdict(row, final) })
+		err := db.Update(ctx, func(tx *Tx) error { return store.SetVerdict(tx, row, final) })
 		if (err == nil) != want {
 			t.Errorf("verdict %d: %v, want success %v", i+1, err, want)
 		}

@@ -17,42 +17,49 @@ func (tx *Tx) As(actor vigil.Actor) *Tx {
 	return &c
 }
 
-// InsertContent stores a new item with its verdict so far and, when kind is set, the job that
-// will scan it, and audits the submission. When the item's service already holds its external
-// id, nothing is written and the stored item is returned with created false: submissions are
-// idempotent. c.ID and c.Received must be set.
-func (tx *Tx) InsertContent(c vigil.Content, kind string, payload []byte) (stored vigil.Content, row int64, created bool, err error) {
-	if c.ExternalID != "" {
-		row, stored, err = scanContent(tx.QueryRowContext(tx.ctx, `SELECT `+contentColumns+
-			` FROM content WHERE service = ? AND external_id = ?`, c.Service, c.ExternalID))
-		if err == nil {
-			return stored, row, false, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return stored, 0, false, fmt.Errorf("insert content: %w", err)
-		}
+// contentByExternalID finds the item of a (service, external id). Its test that the external id
+// is not empty lets SQLite use the partial unique index content_external, whose condition it
+// is: without it, every submission would scan the whole table.
+const contentByExternalID = `SELECT ` + contentColumns + ` FROM content
+	WHERE service = ? AND external_id = ? AND external_id != ''`
+
+// InsertContent stores a new item in tx with its verdict so far and, when kind is set, the job
+// that will scan it, its payload sealed, and audits the submission. When the item's service
+// already holds its external id, nothing is written and the stored item is returned with created
+// false: submissions are idempotent. c.ID and c.Received must be set, and Prepare must have run.
+func (s *ContentStore) InsertContent(tx *Tx, c vigil.Content, kind string, payload []byte) (stored vigil.Content, row int64, created bool, err error) {
+	stmts, aead, err := s.prepared()
+	if err != nil {
+		return c, 0, false, fmt.Errorf("insert content: %w", err)
 	}
 	flags, metadata, matches, err := contentJSON(c)
 	if err != nil {
 		return c, 0, false, fmt.Errorf("insert content: %w", err)
 	}
-	err = tx.QueryRowContext(tx.ctx, `INSERT INTO content (id, service, external_id, uploader, type,
-		flags, metadata, url, size, received, status, reason, matches, case_id, decided)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING row`,
+	// A taken (service, external id) makes the insert return no row: only then is the first
+	// item read, so a new item costs one statement.
+	err = tx.StmtContext(tx.ctx, stmts.insert).QueryRowContext(tx.ctx,
 		c.ID, c.Service, c.ExternalID, c.Uploader, c.Type, flags, metadata, c.URL, c.Size,
 		ms(c.Received), c.Verdict.Status, c.Verdict.Reason, matches, c.Verdict.CaseID,
 		ms(c.Verdict.Decided)).Scan(&row)
+	if errors.Is(err, sql.ErrNoRows) {
+		row, stored, err = scanContent(tx.QueryRowContext(tx.ctx, contentByExternalID, c.Service, c.ExternalID))
+		if err != nil {
+			return c, 0, false, fmt.Errorf("insert content: read the item of external id %q: %w", c.ExternalID, err)
+		}
+		return stored, row, false, nil
+	}
 	if err != nil {
 		return c, 0, false, fmt.Errorf("insert content: %w", err)
 	}
 	if kind != "" {
-		if _, err := tx.ExecContext(tx.ctx, `INSERT INTO content_jobs (content_row, kind, payload)
-			VALUES (?, ?, ?)`, row, kind, payload); err != nil {
+		nonce, sealed := sealJob(aead, c.ID, payload)
+		if _, err := tx.StmtContext(tx.ctx, stmts.insertJob).ExecContext(tx.ctx, row, kind, nonce, sealed); err != nil {
 			return c, 0, false, fmt.Errorf("insert content job: %w", err)
 		}
 	}
 	if c.Verdict.Status != vigil.VerdictPending {
-		if err := tx.countVerdict(c); err != nil {
+		if err := countVerdict(tx, stmts, c); err != nil {
 			return c, 0, false, err
 		}
 	}
@@ -64,17 +71,20 @@ func (tx *Tx) InsertContent(c vigil.Content, kind string, payload []byte) (store
 	return c, row, true, nil
 }
 
-// SetVerdict writes the verdict of the pending item at row, deletes its job (and with it any
-// bytes or signals) and counts the verdict. It refuses an item that already has a verdict, so
-// each item gets exactly one.
-func (tx *Tx) SetVerdict(row int64, c vigil.Content) error {
+// SetVerdict writes in tx the verdict of the pending item at row, and its URL (which a refused
+// item no longer keeps), deletes its job (and with it any bytes or signals) and counts the
+// verdict. It refuses an item that already has a verdict, so each item gets exactly one.
+func (s *ContentStore) SetVerdict(tx *Tx, row int64, c vigil.Content) error {
+	stmts, _, err := s.prepared()
+	if err != nil {
+		return fmt.Errorf("verdict for %s: %w", c.ID, err)
+	}
 	_, _, matches, err := contentJSON(c)
 	if err != nil {
 		return fmt.Errorf("verdict for %s: %w", c.ID, err)
 	}
-	res, err := tx.ExecContext(tx.ctx, `UPDATE content SET status = ?, reason = ?, matches = ?,
-		case_id = ?, decided = ? WHERE row = ? AND status = ?`,
-		c.Verdict.Status, c.Verdict.Reason, matches, c.Verdict.CaseID, ms(c.Verdict.Decided),
+	res, err := tx.StmtContext(tx.ctx, stmts.verdict).ExecContext(tx.ctx,
+		c.Verdict.Status, c.Verdict.Reason, matches, c.Verdict.CaseID, ms(c.Verdict.Decided), c.URL,
 		row, vigil.VerdictPending)
 	if err != nil {
 		return fmt.Errorf("verdict for %s: %w", c.ID, err)
@@ -82,16 +92,15 @@ func (tx *Tx) SetVerdict(row int64, c vigil.Content) error {
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return fmt.Errorf("verdict for %s: not pending (%d rows, %v)", c.ID, n, err)
 	}
-	if _, err := tx.ExecContext(tx.ctx, `DELETE FROM content_jobs WHERE content_row = ?`, row); err != nil {
+	if _, err := tx.StmtContext(tx.ctx, stmts.deleteJob).ExecContext(tx.ctx, row); err != nil {
 		return fmt.Errorf("verdict for %s: delete job: %w", c.ID, err)
 	}
-	return tx.countVerdict(c)
+	return countVerdict(tx, stmts, c)
 }
 
 // countVerdict adds c's verdict to the day's counts.
-func (tx *Tx) countVerdict(c vigil.Content) error {
-	_, err := tx.ExecContext(tx.ctx, `INSERT INTO content_counts (day, service, status, count)
-		VALUES (?, ?, ?, 1) ON CONFLICT (day, service, status) DO UPDATE SET count = count + 1`,
+func countVerdict(tx *Tx, stmts *contentStmts, c vigil.Content) error {
+	_, err := tx.StmtContext(tx.ctx, stmts.count).ExecContext(tx.ctx,
 		ms(dayOf(c.Verdict.Decided)), c.Service, c.Verdict.Status)
 	if err != nil {
 		return fmt.Errorf("count verdict of %s: %w", c.ID, err)

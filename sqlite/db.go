@@ -2,20 +2,27 @@
 // Go) in WAL mode. Writes go through one connection, so they are serialised inside the process
 // and each service call is one transaction that also appends its audit event; reads use a pool
 // of their own and never wait for writers.
+//
+// The database is bound to a master key kept outside it (package masterkey): stored secrets
+// are wrapped under it and the audit chain is keyed by it, so a copy of the database file
+// alone reveals no secret and cannot be rewritten undetected.
 package sqlite
 
 import (
 	"context"
+	"crypto/hmac"
 	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
+	"path/filepath"
 	"time"
 
 	"github.com/pressly/goose/v3"
 	"github.com/vigilproject/vigil"
+	"github.com/vigilproject/vigil/masterkey"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -27,16 +34,49 @@ type DB struct {
 	path  string
 	write *sql.DB // one connection: every write transaction
 	read  *sql.DB // readers, concurrent with the writer under WAL
-	Clock vigil.Clock
+	key   masterkey.Key
+	// auditKey keys the audit chain's HMACs; derived from the master key.
+	auditKey []byte
+	Clock    vigil.Clock
 	// OnEnqueue, when set, is called after a transaction that queued outbound messages commits,
 	// so the delivery worker starts at once instead of at its next poll.
 	OnEnqueue func()
 }
 
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	key *masterkey.Key
+}
+
+// WithMasterKey opens the database with key, which wraps its secrets and keys its audit chain.
+// The first Open binds the database to its key; opening it later with another key fails with
+// ErrWrongMasterKey.
+func WithMasterKey(key masterkey.Key) Option {
+	return func(o *options) { o.key = &key }
+}
+
+// ErrWrongMasterKey is returned by Open when the database is bound to another master key.
+var ErrWrongMasterKey = errors.New("the database is bound to another master key")
+
 // Open opens (creating when missing) the database file at path, applies pending migrations and
-// returns it. clock timestamps everything the store writes.
-func Open(ctx context.Context, path string, clock vigil.Clock) (*DB, error) {
-	db := &DB{path: path, Clock: clock}
+// returns it. clock timestamps everything the store writes. Without WithMasterKey the key is
+// read from masterkey.DefaultFile in the database's directory, created there when missing:
+// "vigil serve"'s default, and what tests use; the command line passes its key explicitly.
+func Open(ctx context.Context, path string, clock vigil.Clock, opts ...Option) (*DB, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.key == nil {
+		key, _, err := masterkey.LoadOrCreate(filepath.Join(filepath.Dir(path), masterkey.DefaultFile))
+		if err != nil {
+			return nil, fmt.Errorf("open database %s: %w", path, err)
+		}
+		o.key = &key
+	}
+	db := &DB{path: path, Clock: clock, key: *o.key, auditKey: o.key.Derive("audit chain")}
 	var err error
 	if db.write, err = openPool(path, "immediate", 1); err != nil {
 		return nil, err
@@ -49,16 +89,48 @@ func Open(ctx context.Context, path string, clock vigil.Clock) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.bindKey(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
+// bindKey records which master key the database uses when it has none yet, and otherwise
+// checks that it is this one.
+func (db *DB) bindKey(ctx context.Context) error {
+	check := db.key.Derive("database binding")
+	err := db.Update(ctx, func(tx *Tx) error {
+		var stored []byte
+		err := tx.QueryRowContext(ctx, `SELECT check_value FROM master_key WHERE id = 1`).Scan(&stored)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			_, err = tx.ExecContext(ctx, `INSERT INTO master_key (id, check_value) VALUES (1, ?)`, check)
+			return err
+		case err != nil:
+			return err
+		case !hmac.Equal(stored, check):
+			return ErrWrongMasterKey
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", db.path, err)
+	}
+	return nil
+}
+
 // openPool opens a connection pool on path with Vigil's pragmas: WAL, full fsync at commit so an
-// acknowledged write survives power loss, foreign keys on, and a busy timeout so another process
-// (the command line while the server runs) waits instead of failing.
+// acknowledged write survives power loss, foreign keys on, a busy timeout so another process
+// (the command line while the server runs) waits instead of failing, and secure_delete so the
+// bytes of deleted rows (uploads that did not match, media of closed cases) are overwritten
+// with zeros instead of lingering in free pages. Under WAL the zeroed pages reach the database
+// file at the next checkpoint; until the WAL is reset or truncated, its older frames may still
+// hold the deleted bytes.
 func openPool(path, txlock string, conns int) (*sql.DB, error) {
 	q := url.Values{}
 	q.Set("_txlock", txlock)
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)", "busy_timeout(10000)"} {
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)", "busy_timeout(10000)", "secure_delete(ON)"} {
 		q.Add("_pragma", p)
 	}
 	pool, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
@@ -85,7 +157,8 @@ func (db *DB) Migrate(ctx context.Context) error {
 // MigrateReport applies pending migrations and returns the versions it applied, for `vigil migrate`.
 func (db *DB) MigrateReport(ctx context.Context) ([]int64, error) { return db.migrate(ctx) }
 
-func (db *DB) migrate(ctx context.Context) ([]int64, error) {
+// migrator returns the goose provider of the embedded migrations on the write connection.
+func (db *DB) migrator() (*goose.Provider, error) {
 	files, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return nil, err
@@ -93,6 +166,14 @@ func (db *DB) migrate(ctx context.Context) ([]int64, error) {
 	p, err := goose.NewProvider(goose.DialectSQLite3, db.write, files, goose.WithDisableGlobalRegistry(true))
 	if err != nil {
 		return nil, fmt.Errorf("migrate %s: %w", db.path, err)
+	}
+	return p, nil
+}
+
+func (db *DB) migrate(ctx context.Context) ([]int64, error) {
+	p, err := db.migrator()
+	if err != nil {
+		return nil, err
 	}
 	results, err := p.Up(ctx)
 	if err != nil {
@@ -115,7 +196,8 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.read.PingContext(ctx)
 }
 
-// Backup writes a consistent copy of the live database to path, which must not exist.
+// Backup writes a consistent copy of the live database to path, which must not exist. The copy
+// is bound to the same master key: restoring it needs that key, kept apart from the backup.
 func (db *DB) Backup(ctx context.Context, path string) error {
 	if _, err := db.write.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)

@@ -32,13 +32,13 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n, err := audit.Verify(db.AllAuditEvents(ctx)); err != nil || n != 5 {
-		t.Fatalf("intact chain: verified %d, %v", n, err)
+	if head, err := db.VerifyAudit(ctx); err != nil || head.Seq != 5 {
+		t.Fatalf("intact chain: verified %+v, %v", head, err)
 	}
 	if _, err := db.write.Exec(`UPDATE audit_events SET actor_name = 'mallory' WHERE seq = 3`); err != nil {
 		t.Fatal(err)
 	}
-	_, err := audit.Verify(db.AllAuditEvents(ctx))
+	_, err := db.VerifyAudit(ctx)
 	var broken *audit.BrokenLinkError
 	if !errors.As(err, &broken) || broken.Seq != 3 {
 		t.Fatalf("tampered chain: %v, want broken at 3", err)

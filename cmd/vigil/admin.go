@@ -17,7 +17,7 @@ import (
 func adminUserCommand(e *env, args []string, name, description string, define func(fs *flag.FlagSet),
 	fn func(ctx context.Context, users *sqlite.Users, userName string) error) int {
 	fs := newFlagSet(e, name, "NAME", description)
-	data := addServiceDataFlag(fs)
+	dbf := addDatabaseFlags(fs)
 	if define != nil {
 		define(fs)
 	}
@@ -29,7 +29,7 @@ func adminUserCommand(e *env, args []string, name, description string, define fu
 		return usageError(fs, "give exactly one user NAME")
 	}
 	ctx := cliContext()
-	db, err := openDatabase(ctx, *data, false)
+	db, _, err := openDatabase(ctx, e, *dbf, false)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}
@@ -117,7 +117,7 @@ func runAdminUserDisable(e *env, args []string) int {
 func runAdminKeyCreate(e *env, args []string) int {
 	fs := newFlagSet(e, "admin key create", "", "Create an API key and print it on stdout: it is shown only this once and\n"+
 		"stored hashed. Programs send it as \"Authorization: Bearer KEY\". Works while the\nserver runs.")
-	data := addServiceDataFlag(fs)
+	dbf := addDatabaseFlags(fs)
 	name := fs.String("name", "", "what the key is for, shown in the audit log (`NAME`, required)")
 	scopes := fs.String("scopes", "", "comma-separated `LIST` of: submit, match, banks:read, banks:write, cases, admin")
 	rate := fs.Float64("match-rate", 0, "match lookups per second the key may make (`N`; 0: the server default)")
@@ -136,7 +136,7 @@ func runAdminKeyCreate(e *env, args []string) int {
 		list = append(list, vigil.Scope(strings.TrimSpace(s)))
 	}
 	ctx := cliContext()
-	db, err := openDatabase(ctx, *data, false)
+	db, _, err := openDatabase(ctx, e, *dbf, false)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}

@@ -6,36 +6,93 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/vigilproject/vigil/bankfile"
 	"github.com/vigilproject/vigil/match"
+	"github.com/vigilproject/vigil/sqlite"
 )
 
-// defaultDataDir is where banks live unless --data or VIGIL_DATA says otherwise.
+// defaultDataDir is the data directory unless --data or VIGIL_DATA says otherwise.
 const defaultDataDir = "./vigil-data"
 
-// addDataFlag defines --data on fs.
-func addDataFlag(fs *flag.FlagSet) *string {
-	return fs.String("data", defaultDataDir, "keep banks in the data directory `DIR`")
+// bankStore is the banks of the service's database, as the bank commands use them: the same
+// store "vigil serve" keeps them in.
+type bankStore struct {
+	*sqlite.BankStore
+	db      *sqlite.DB
+	release func() error // gives up the bank-write lock; nil for a store opened to read
 }
 
-// openStore opens the bank store in the data directory dir, which must exist unless create
-// is set: a mistyped --data then fails instead of reading an empty new directory. A store
-// that cannot be opened is a configuration error, so the caller exits with exitUsage.
-func openStore(dir string, create bool) (*bankfile.Store, error) {
-	if _, err := os.Stat(dir); !create && errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("--data %s: no such directory; \"vigil bank create\" makes it", dir)
+// Close closes the database and gives up the bank-write lock.
+func (s *bankStore) Close() error {
+	err := s.db.Close()
+	if s.release != nil {
+		err = errors.Join(err, s.release())
 	}
-	st, err := bankfile.Open(dir)
+	return err
+}
+
+// openStore opens the banks of the service's database to read them. The database must exist,
+// so that a mistyped --data fails instead of reading an empty new one. A store that cannot be
+// opened is a configuration error: the caller exits with exitUsage.
+func openStore(e *env, f dbFlags) (*bankStore, error) {
+	if _, err := os.Stat(filepath.Join(f.data, databaseFile)); err != nil {
+		return nil, fmt.Errorf("--data %s: no database (%s); \"vigil bank create\", \"vigil serve\" or \"vigil migrate\" creates it",
+			f.data, databaseFile)
+	}
+	db, _, err := openDatabase(cliContext(), e, f, false)
 	if err != nil {
-		return nil, fmt.Errorf("--data %s: %w", dir, err)
+		return nil, err
 	}
+	return &bankStore{BankStore: sqlite.NewBankStore(db), db: db}, nil
+}
+
+// openStoreToWrite opens the banks of the service's database to change them; with create, a
+// missing data directory, database and master key are created, as "vigil migrate" does. It
+// refuses while "vigil serve" runs on the directory: the server's index would not see the
+// change.
+func openStoreToWrite(e *env, f dbFlags, create bool) (*bankStore, error) {
+	if create {
+		if err := os.MkdirAll(f.data, 0o700); err != nil {
+			return nil, fmt.Errorf("--data %s: %w", f.data, err)
+		}
+	}
+	release, err := lockBankWrite(f.data)
+	if err != nil {
+		return nil, err
+	}
+	var st *bankStore
+	if create {
+		var db *sqlite.DB
+		var key keySource
+		if db, key, err = openDatabase(cliContext(), e, f, true); err == nil {
+			st = &bankStore{BankStore: sqlite.NewBankStore(db), db: db}
+			reportNewKey(e, key)
+		}
+	} else {
+		st, err = openStore(e, f)
+	}
+	if err != nil {
+		release()
+		return nil, err
+	}
+	st.release = release
 	return st, nil
+}
+
+// reportNewKey tells, on stderr, where the master key is when opening the database created it.
+func reportNewKey(e *env, key keySource) {
+	if !key.created {
+		return
+	}
+	fmt.Fprintf(e.stderr, "created the master key %s: keep a copy somewhere safe\n", key.where)
+	if w := key.warning(); w != "" {
+		fmt.Fprintln(e.stderr, w)
+	}
 }
 
 // failf prints a failure of the command that owns fs and returns exitFailed.
@@ -50,12 +107,22 @@ known material: a match is reported. A bank of kind allow holds known false
 positives: content matching it has its known-bank matches suppressed and
 reported as allowed. --threshold is the largest PDQ distance that matches and
 --min-quality the PDQ quality below which a query's PDQ is not matched; the
-source, licence and version describe where the list came from.`
+source, licence and version describe where the list came from.
+
+` + bankStoreHelp
+
+// bankStoreHelp is the part of the help of the bank commands about where banks are kept.
+const bankStoreHelp = `Banks are kept in the service's database, DIR/` + databaseFile + `, the same that
+"vigil serve" uses: "bank create" creates it (and its master key) when missing,
+like "vigil migrate". Every change is recorded in the audit log, by "cli".
+While "vigil serve" runs on DIR, the commands that change banks (create,
+import, add, disable, rm) refuse, since the server's index would not see the
+change: change banks through its API, or stop it.`
 
 // runBankCreate is "vigil bank create".
 func runBankCreate(e *env, args []string) int {
 	fs := newFlagSet(e, "bank create", "NAME", bankCreateDescription)
-	data := addDataFlag(fs)
+	dbf := addDatabaseFlags(fs)
 	kind := fs.String("kind", string(match.Known), "bank `kind`: known or allow")
 	threshold := fs.Int("threshold", match.DefaultThreshold, "match PDQ hashes within Hamming distance `N`")
 	minQuality := fs.Int("min-quality", match.DefaultMinQuality, "do not match PDQ hashes of quality below `N`")
@@ -82,12 +149,12 @@ func runBankCreate(e *env, args []string) int {
 	if err := b.Validate(); err != nil {
 		return usageError(fs, "%v", err)
 	}
-	st, err := openStore(*data, true)
+	st, err := openStoreToWrite(e, *dbf, true)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}
 	defer st.Close()
-	if err := st.CreateBank(context.Background(), b); err != nil {
+	if err := st.CreateBank(cliContext(), b); err != nil {
 		return failf(fs, "%v", err)
 	}
 	return exitOK
@@ -103,7 +170,7 @@ var bankListFormats = []string{"jsonl", "table"}
 // runBankList is "vigil bank list".
 func runBankList(e *env, args []string) int {
 	fs := newFlagSet(e, "bank list", "", bankListDescription)
-	data := addDataFlag(fs)
+	dbf := addDatabaseFlags(fs)
 	format := fs.String("format", bankListFormats[0], "output `format`: jsonl or table")
 	rest, err := parseArgs(fs, args, e.lookupEnv)
 	if err != nil {
@@ -115,12 +182,12 @@ func runBankList(e *env, args []string) int {
 	case *format != "jsonl" && *format != "table":
 		return usageError(fs, "--format: unknown format %q (want %s)", *format, strings.Join(bankListFormats, " or "))
 	}
-	st, err := openStore(*data, false)
+	st, err := openStore(e, *dbf)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}
 	defer st.Close()
-	rows, err := bankRows(context.Background(), st)
+	rows, err := bankRows(cliContext(), st)
 	if err != nil {
 		return failf(fs, "%v", err)
 	}
@@ -150,7 +217,7 @@ type bankRow struct {
 }
 
 // bankRows returns a row for every bank in st, with its number of entries.
-func bankRows(ctx context.Context, st *bankfile.Store) ([]bankRow, error) {
+func bankRows(ctx context.Context, st *bankStore) ([]bankRow, error) {
 	banks, err := st.Banks(ctx)
 	if err != nil {
 		return nil, err
@@ -207,12 +274,14 @@ func writeJSONLines[T any](w io.Writer, vs []T) error {
 }
 
 // bankRmDescription is the help text of "vigil bank rm".
-const bankRmDescription = `Delete a bank and all its entries.`
+const bankRmDescription = `Delete a bank and all its entries.
+
+` + bankStoreHelp
 
 // runBankRm is "vigil bank rm".
 func runBankRm(e *env, args []string) int {
 	fs := newFlagSet(e, "bank rm", "NAME", bankRmDescription)
-	data := addDataFlag(fs)
+	dbf := addDatabaseFlags(fs)
 	names, err := parseArgs(fs, args, e.lookupEnv)
 	if err != nil {
 		return usageStatus(err)
@@ -220,12 +289,12 @@ func runBankRm(e *env, args []string) int {
 	if len(names) != 1 {
 		return usageError(fs, "want one bank NAME, got %d arguments", len(names))
 	}
-	st, err := openStore(*data, false)
+	st, err := openStoreToWrite(e, *dbf, false)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}
 	defer st.Close()
-	if err := st.DeleteBank(context.Background(), names[0]); err != nil {
+	if err := st.DeleteBank(cliContext(), names[0]); err != nil {
 		return failf(fs, "%v", err)
 	}
 	return exitOK

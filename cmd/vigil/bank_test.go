@@ -339,6 +339,7 @@ func TestBankMatchScanHelp(t *testing.T) {
 func TestDataDirectory(t *testing.T) {
 	t.Parallel()
 	empty := t.TempDir()
+	mustRun(t, nil, "migrate", "--data", empty)
 	missing := filepath.Join(t.TempDir(), "missing")
 	query := []byte(drawnHash(t, 1).PDQ.String() + "\n")
 	tests := []struct {
@@ -348,11 +349,11 @@ func TestDataDirectory(t *testing.T) {
 		wantStdout string
 		wantStderr string
 	}{
-		{"list missing", []string{"bank", "list", "--data", missing}, exitUsage, "", "no such directory"},
-		{"match missing", []string{"match", "--data", missing}, exitUsage, "", "no such directory"},
+		{"list missing", []string{"bank", "list", "--data", missing}, exitUsage, "", "no database"},
+		{"match missing", []string{"match", "--data", missing}, exitUsage, "", "no database"},
 		{"match with no bank", []string{"match", "--data", empty}, exitOK, `"matches":[]`, "warning: no enabled bank"},
 		{"create makes it", []string{"bank", "create", "b", "--data", filepath.Join(t.TempDir(), "new", "data")}, exitOK, "", ""},
-		{"from the environment", []string{"bank", "list"}, exitUsage, "", missing + ": no such directory"},
+		{"from the environment", []string{"bank", "list"}, exitUsage, "", missing + ": no database"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

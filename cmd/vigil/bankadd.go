@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -12,12 +11,14 @@ import (
 // bankAddDescription is the help text of "vigil bank add".
 const bankAddDescription = `Add one hash to a bank, given by exactly one of --pdq, --md5, --sha1 and
 --sha256, with the supplier's id, category and a note. Adding a hash the bank
-already holds changes nothing.`
+already holds changes nothing.
+
+` + bankStoreHelp
 
 // runBankAdd is "vigil bank add".
 func runBankAdd(e *env, args []string) int {
 	fs := newFlagSet(e, "bank add", "NAME", bankAddDescription)
-	data := addDataFlag(fs)
+	dbf := addDatabaseFlags(fs)
 	values := map[signal.Type]*string{}
 	for _, st := range signal.All() {
 		name := st.Name()
@@ -37,13 +38,13 @@ func runBankAdd(e *env, args []string) int {
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}
-	st, err := openStore(*data, false)
+	st, err := openStoreToWrite(e, *dbf, false)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}
 	defer st.Close()
 	entry := match.Entry{Bank: names[0], Signal: sig, SupplierID: *id, Category: *category, Note: *note}
-	added, err := st.AddEntries(context.Background(), names[0], []match.Entry{entry})
+	added, err := st.AddEntries(cliContext(), names[0], []match.Entry{entry})
 	if err != nil {
 		return failf(fs, "%v", err)
 	}

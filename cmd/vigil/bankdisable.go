@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -13,12 +12,14 @@ const bankDisableDescription = `Stop entries of a bank from matching until a tim
 --entry gives an entry's id, as "vigil match" reports it; repeat it or separate
 ids by commas for several. --until is an RFC 3339 time (2026-12-31T00:00:00Z),
 a duration from now (72h), or none to let the entries match again at once.
-The entries change all or none: an id that is not in the bank changes nothing.`
+The entries change all or none: an id that is not in the bank changes nothing.
+
+` + bankStoreHelp
 
 // runBankDisable is "vigil bank disable".
 func runBankDisable(e *env, args []string) int {
 	fs := newFlagSet(e, "bank disable", "NAME --entry ID --until TIME", bankDisableDescription)
-	data := addDataFlag(fs)
+	dbf := addDatabaseFlags(fs)
 	entries := newNameList(e, fs.Name(), "entry")
 	fs.Var(entries, "entry", "disable the entry with id `ID`; repeat or separate by commas for several")
 	until := fs.String("until", "", "disable until `TIME`: an RFC 3339 time, a duration from now, or none")
@@ -37,12 +38,12 @@ func runBankDisable(e *env, args []string) int {
 	if err != nil {
 		return usageError(fs, "--until: %v", err)
 	}
-	st, err := openStore(*data, false)
+	st, err := openStoreToWrite(e, *dbf, false)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}
 	defer st.Close()
-	if err := st.SetDisabledUntil(context.Background(), names[0], ids, at); err != nil {
+	if err := st.SetDisabledUntil(cliContext(), names[0], ids, at); err != nil {
 		return failf(fs, "%v", err)
 	}
 	return exitOK

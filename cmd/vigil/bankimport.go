@@ -2,14 +2,12 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 
-	"github.com/vigilproject/vigil/bankfile"
 	"github.com/vigilproject/vigil/hashlist"
 	"github.com/vigilproject/vigil/match"
 	"github.com/vigilproject/vigil/signal"
@@ -24,17 +22,20 @@ format is detected when --format is not given.
 
 Every line is validated. A bad line is reported on stderr as FILE:LINE:
 REASON and skipped; with --strict nothing at all is imported when any line of
-any FILE is bad, and the exit status is 1. Each file is imported atomically
-(with --strict, all of them together), and hashes the bank already holds are
-skipped, so importing a file twice changes nothing. The entries read are
-spooled to an unnamed temporary file in the data directory, not held in
-memory: an import needs about 50 bytes of memory per hash, and the bank is
-locked for writing only after the last line is read. A summary goes to stderr.`
+any FILE is bad, and the exit status is 1. Each file is imported atomically,
+in one transaction (with --strict, all of them together), and hashes the bank
+already holds are skipped without using up entry ids, so importing a file
+twice changes nothing. The entries read are spooled to an unnamed temporary
+file beside the database, not held in memory, and the database is locked for
+writing only after the last line is read: a million PDQ hashes take about
+14 s and 180 MB. A summary goes to stderr.
+
+` + bankStoreHelp
 
 // runBankImport is "vigil bank import".
 func runBankImport(e *env, args []string) int {
 	fs := newFlagSet(e, "bank import", "NAME FILE...", bankImportDescription)
-	data := addDataFlag(fs)
+	dbf := addDatabaseFlags(fs)
 	typ := fs.String("type", "", "signal `TYPE` of bare hash lines: pdq, md5, sha1 or sha256")
 	format := fs.String("format", "", "file `FORMAT`: lines, csv, tsv, tx or jsonl (default: detected)")
 	strict := fs.Bool("strict", false, "import nothing if any line is bad, and exit 1")
@@ -52,13 +53,13 @@ func runBankImport(e *env, args []string) int {
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}
-	st, err := openStore(*data, false)
+	st, err := openStoreToWrite(e, *dbf, false)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}
 	defer st.Close()
 	imp := &importer{e: e, fs: fs, st: st, bank: args[0], opt: opt}
-	if _, err := st.Bank(context.Background(), imp.bank); err != nil {
+	if _, err := st.Bank(cliContext(), imp.bank); err != nil {
 		return failf(fs, "%v", err)
 	}
 	if *strict {
@@ -91,7 +92,7 @@ func readOptions(typ, format string) (hashlist.ReadOptions, error) {
 type importer struct {
 	e    *env
 	fs   *flag.FlagSet
-	st   *bankfile.Store
+	st   *bankStore
 	bank string
 	opt  hashlist.ReadOptions
 
@@ -131,12 +132,12 @@ var errBadLines = errors.New("bad lines")
 
 // importFiles streams the records of files into the bank in one atomic step, reporting and
 // counting bad lines; with strict, a bad line makes it fail with errBadLines once every
-// file has been read, so that all bad lines are reported. Only the set of the signals read
-// is held in memory, not the entries.
+// file has been read, so that all bad lines are reported. The entries are spooled by the
+// store, not held in memory.
 func (imp *importer) importFiles(files []string, strict bool) error {
 	src := &recordSource{imp: imp, files: files, strict: strict}
 	defer src.finishFile()
-	added, skipped, err := imp.st.ImportEntries(context.Background(), imp.bank, src.next)
+	added, skipped, err := imp.st.ImportEntries(cliContext(), imp.bank, src.next)
 	if err != nil {
 		return err
 	}
@@ -146,7 +147,7 @@ func (imp *importer) importFiles(files []string, strict bool) error {
 }
 
 // recordSource yields the good records of hash-list files, one file after the other, as bank
-// entries, for bankfile.Store.ImportEntries.
+// entries, for sqlite.BankStore.ImportEntries.
 type recordSource struct {
 	imp    *importer
 	files  []string // the files not yet opened
@@ -248,12 +249,13 @@ func openInput(stdin io.Reader, path string) (r io.Reader, size int64, closeFile
 // bankExportDescription is the help text of "vigil bank export".
 const bankExportDescription = `Write every entry of a bank to stdout in one of the import formats, so that
 importing the output into an empty bank recreates the entries. Hash lists are
-sensitive: once the service exists, export will be for administrators only.`
+sensitive: the export is recorded in the audit log, and through the API only
+admins may export.`
 
 // runBankExport is "vigil bank export".
 func runBankExport(e *env, args []string) int {
 	fs := newFlagSet(e, "bank export", "NAME", bankExportDescription)
-	data := addDataFlag(fs)
+	dbf := addDatabaseFlags(fs)
 	format := fs.String("format", string(hashlist.JSONL), "output `FORMAT`: lines, csv, tsv, tx or jsonl")
 	names, err := parseArgs(fs, args, e.lookupEnv)
 	if err != nil {
@@ -266,12 +268,12 @@ func runBankExport(e *env, args []string) int {
 	if err != nil {
 		return usageError(fs, "--format: %v", err)
 	}
-	st, err := openStore(*data, false)
+	st, err := openStore(e, *dbf)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}
 	defer st.Close()
-	entries, err := st.Entries(context.Background(), names[0])
+	entries, err := st.Export(cliContext(), names[0])
 	if err != nil {
 		return failf(fs, "%v", err)
 	}

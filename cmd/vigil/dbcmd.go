@@ -7,13 +7,14 @@ import (
 	"strings"
 
 	"github.com/vigilproject/vigil/audit"
+	"github.com/vigilproject/vigil/masterkey"
 )
 
 // runMigrate is "vigil migrate".
 func runMigrate(e *env, args []string) int {
 	fs := newFlagSet(e, "migrate", "", "Create the service's database, or bring it up to this version's schema.\n"+
 		"Migrations only go forward; \"vigil serve\" also applies them at start.")
-	data := addServiceDataFlag(fs)
+	dbf := addDatabaseFlags(fs)
 	rest, err := parseArgs(fs, args, e.lookupEnv)
 	if err != nil {
 		return usageStatus(err)
@@ -22,25 +23,29 @@ func runMigrate(e *env, args []string) int {
 		return usageError(fs, "unexpected arguments: %s", strings.Join(rest, " "))
 	}
 	ctx := cliContext()
-	db, err := openDatabase(ctx, *data, true)
+	db, key, err := openDatabase(ctx, e, *dbf, true)
 	if err != nil {
 		return failf(fs, "%v", err)
 	}
 	defer db.Close()
+	reportNewKey(e, key)
 	// Opening applied what was missing; this reports the schema's state.
 	version, err := db.SchemaVersion(ctx)
 	if err != nil {
 		return failf(fs, "%v", err)
 	}
-	fmt.Fprintf(e.stdout, "database %s is at schema version %d\n", *data, version)
+	fmt.Fprintf(e.stdout, "database %s is at schema version %d\n", dbf.data, version)
 	return exitOK
 }
 
 // runBackup is "vigil backup".
 func runBackup(e *env, args []string) int {
 	fs := newFlagSet(e, "backup", "FILE", "Write a consistent copy of the service's database to FILE, which must not\n"+
-		"exist. Safe while the server runs: the copy is one read transaction.")
-	data := addServiceDataFlag(fs)
+		"exist. Safe while the server runs: the copy is one read transaction.\n\n"+
+		"The copy is bound to the master key (--master-key-file, "+masterKeyEnv+" or\n"+
+		"DIR/"+masterkey.DefaultFile+"), which it does not contain: its secrets and audit log\n"+
+		"are usable only with that key. Keep the key, separately from the backups.")
+	dbf := addDatabaseFlags(fs)
 	rest, err := parseArgs(fs, args, e.lookupEnv)
 	if err != nil {
 		return usageStatus(err)
@@ -52,7 +57,7 @@ func runBackup(e *env, args []string) int {
 		return usageError(fs, "%s exists: a backup never overwrites", rest[0])
 	}
 	ctx := cliContext()
-	db, err := openDatabase(ctx, *data, false)
+	db, _, err := openDatabase(ctx, e, *dbf, false)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}
@@ -60,15 +65,18 @@ func runBackup(e *env, args []string) int {
 	if err := db.Backup(ctx, rest[0]); err != nil {
 		return failf(fs, "%v", err)
 	}
-	fmt.Fprintf(e.stderr, "backed up %s to %s\n", *data, rest[0])
+	fmt.Fprintf(e.stderr, "backed up %s to %s (restoring it needs the master key)\n", dbf.data, rest[0])
 	return exitOK
 }
 
 // runAuditVerify is "vigil audit verify".
 func runAuditVerify(e *env, args []string) int {
 	fs := newFlagSet(e, "audit verify", "", "Check the audit log's hash chain from the first event to the last. A changed,\n"+
-		"inserted or deleted row breaks the chain: the first broken event is named and\nthe exit status is 1.")
-	data := addServiceDataFlag(fs)
+		"inserted or deleted row breaks the chain: the first broken event is named and\nthe exit status is 1. "+
+		"The hashes are keyed by the master key, so rows cannot be\nrewritten and re-hashed without it.\n\n"+
+		"Deleting the newest events leaves a shorter chain that is intact: the last\nevent's number and hash are "+
+		"printed so that they can be compared with a head\nnoted earlier.")
+	dbf := addDatabaseFlags(fs)
 	rest, err := parseArgs(fs, args, e.lookupEnv)
 	if err != nil {
 		return usageStatus(err)
@@ -77,19 +85,19 @@ func runAuditVerify(e *env, args []string) int {
 		return usageError(fs, "unexpected arguments: %s", strings.Join(rest, " "))
 	}
 	ctx := cliContext()
-	db, err := openDatabase(ctx, *data, false)
+	db, _, err := openDatabase(ctx, e, *dbf, false)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}
 	defer db.Close()
-	n, err := audit.Verify(db.AllAuditEvents(ctx))
+	head, err := db.VerifyAudit(ctx)
 	if broken, ok := errors.AsType[*audit.BrokenLinkError](err); ok {
-		fmt.Fprintf(e.stdout, "BROKEN at event %d: %s (%d events before it are intact)\n", broken.Seq, broken.Reason, n)
+		fmt.Fprintf(e.stdout, "BROKEN at event %d: %s (%d events before it are intact)\n", broken.Seq, broken.Reason, head.Seq)
 		return exitFailed
 	}
 	if err != nil {
 		return failf(fs, "%v", err)
 	}
-	fmt.Fprintf(e.stdout, "ok: %d events, chain intact\n", n)
+	fmt.Fprintf(e.stdout, "ok: %d events, chain intact; last event %d, hash %s\n", head.Seq, head.Seq, head.Hash)
 	return exitOK
 }

@@ -44,14 +44,15 @@ func printFlag(w io.Writer, command string, f *flag.Flag) {
 // an output format for "hash" and an input format for "bank import"), so its variable carries
 // the command's name too.
 var globalFlags = map[string]bool{
-	"data":       true, // the data directory
-	"bank":       true, // the banks to match against
-	"workers":    true, // how many items to hash at once
-	"flavour":    true, // the PDQ flavour to hash with
-	"fast":       true, // fast, approximate JPEG decoding
-	"max-pixels": true, // the largest image to decode
-	"max-bytes":  true, // the largest file to read
-	"key":        true, // the API key that commands calling the service send
+	"data":            true, // the data directory
+	"bank":            true, // the banks to match against
+	"workers":         true, // how many items to hash at once
+	"flavour":         true, // the PDQ flavour to hash with
+	"fast":            true, // fast, approximate JPEG decoding
+	"max-pixels":      true, // the largest image to decode
+	"max-bytes":       true, // the largest file to read
+	"key":             true, // the API key that commands calling the service send
+	"master-key-file": true, // the service database's master key
 }
 
 // envName is the environment variable that sets the flag name of command: VIGIL_ and the

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,21 +13,20 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vigilproject/vigil/bankfile"
 	"github.com/vigilproject/vigil/match"
 	"github.com/vigilproject/vigil/signal"
 )
 
 // matchFlags are the flags that choose what to match against, shared by "match" and "scan".
 type matchFlags struct {
-	data      *string
+	db        *dbFlags
 	banks     *nameList
 	threshold *int
 }
 
 // addMatchFlags defines the matching flags on fs.
 func addMatchFlags(e *env, fs *flag.FlagSet) *matchFlags {
-	mf := &matchFlags{data: addDataFlag(fs), banks: newNameList(e, fs.Name(), "bank")}
+	mf := &matchFlags{db: addDatabaseFlags(fs), banks: newNameList(e, fs.Name(), "bank")}
 	fs.Var(mf.banks, "bank", "match against bank `NAME` only; repeat or separate by commas for several (default: every enabled bank)")
 	mf.threshold = fs.Int("threshold", 0, "match PDQ hashes within Hamming distance `N` in every bank (0: each bank's own threshold)")
 	return mf
@@ -43,16 +41,16 @@ const snapshotFile = "matcher.snapshot"
 // otherwise from the banks, then saving the snapshot. Its errors are configuration errors.
 // It warns on fs's output when no bank is enabled, since then nothing can match, and when
 // the snapshot was damaged or could not be saved.
-func (mf *matchFlags) matcher(fs *flag.FlagSet) (*bankfile.Store, *match.Matcher, match.MatchOptions, error) {
+func (mf *matchFlags) matcher(e *env, fs *flag.FlagSet) (*bankStore, *match.Matcher, match.MatchOptions, error) {
 	opt := match.MatchOptions{Banks: mf.banks.names, Threshold: *mf.threshold}
 	if opt.Threshold < 0 || opt.Threshold > match.MaxThreshold {
 		return nil, nil, opt, fmt.Errorf("--threshold: must be 0 to %d, got %d", match.MaxThreshold, opt.Threshold)
 	}
-	st, err := openStore(*mf.data, false)
+	st, err := openStore(e, *mf.db)
 	if err != nil {
 		return nil, nil, opt, err
 	}
-	m, opened, err := match.OpenMatcher(context.Background(), st, filepath.Join(*mf.data, snapshotFile), time.Now)
+	m, opened, err := match.OpenMatcher(cliContext(), st, filepath.Join(mf.db.data, snapshotFile), time.Now)
 	if err == nil {
 		warnSnapshot(fs, opened)
 		if err = m.Check(opt); err != nil {
@@ -66,7 +64,7 @@ func (mf *matchFlags) matcher(fs *flag.FlagSet) (*bankfile.Store, *match.Matcher
 		return nil, nil, opt, err
 	}
 	if !slices.ContainsFunc(m.Banks(), func(b match.Bank) bool { return b.Enabled }) {
-		fmt.Fprintf(fs.Output(), "vigil %s: warning: no enabled bank in %s, nothing can match\n", fs.Name(), *mf.data)
+		fmt.Fprintf(fs.Output(), "vigil %s: warning: no enabled bank in %s, nothing can match\n", fs.Name(), mf.db.data)
 	}
 	return st, m, opt, nil
 }
@@ -153,11 +151,13 @@ from the image.
 ` + snapshotHelp
 
 // snapshotHelp is the part of the help of "match" and "scan" about the snapshot.
-const snapshotHelp = `The index of the banks is kept in DIR/` + snapshotFile + `: after any change
-to the banks (by any vigil command), the next run indexes every entry and saves
-the snapshot, and the runs after it load the snapshot instead, in a fraction of
-the time and memory. A snapshot of another state of the banks is never used;
-deleting the file is always safe.`
+const snapshotHelp = `The banks are those of the service's database, DIR/` + databaseFile + `, which "vigil serve"
+uses too; reading them works while it runs. Their index is kept in
+DIR/` + snapshotFile + `, shared with the server, which saves it when it stops: after
+any change to the banks that left it behind, the next run indexes every entry
+and saves the snapshot, and the runs after it load the snapshot instead, in a
+fraction of the time and memory. A snapshot of another state of the banks is
+never used; deleting the file is always safe.`
 
 // runMatch is "vigil match".
 func runMatch(e *env, args []string) int {
@@ -180,7 +180,7 @@ func runMatch(e *env, args []string) int {
 		defer f.Close()
 		in = f
 	}
-	st, m, opt, err := mf.matcher(fs)
+	st, m, opt, err := mf.matcher(e, fs)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}

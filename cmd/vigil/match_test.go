@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/hex"
 	"encoding/json"
 	"image/png"
@@ -307,12 +306,7 @@ func FuzzMatchLines(f *testing.F) {
 			f.Fatalf("vigil %s: %s", strings.Join(args, " "), got.stderr)
 		}
 	}
-	st, err := openStore(data, false)
-	if err != nil {
-		f.Fatal(err)
-	}
-	defer st.Close()
-	m, err := match.NewMatcher(context.Background(), st, time.Now)
+	m, err := match.NewMatcher(cliContext(), openTestStore(f, data), time.Now)
 	if err != nil {
 		f.Fatal(err)
 	}

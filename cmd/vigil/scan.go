@@ -60,7 +60,7 @@ func runScan(e *env, args []string) int {
 	if err := checkPaths(paths, "scan"); err != nil {
 		return usageError(fs, "%v", err)
 	}
-	st, m, mopt, err := mf.matcher(fs)
+	st, m, mopt, err := mf.matcher(e, fs)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}

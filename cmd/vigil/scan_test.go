@@ -178,6 +178,7 @@ func TestScanResume(t *testing.T) {
 func TestScanUsage(t *testing.T) {
 	t.Parallel()
 	data := t.TempDir()
+	mustRun(t, nil, "bank", "create", "other", "--data", data)
 	tests := []struct {
 		name       string
 		args       []string
@@ -203,12 +204,7 @@ func TestScanInterrupted(t *testing.T) {
 	t.Parallel()
 	f := newMatchFixture(t)
 	dir := scanTree(t)
-	st, err := openStore(f.data, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	m, err := match.NewMatcher(context.Background(), st, time.Now)
+	m, err := match.NewMatcher(cliContext(), openTestStore(t, f.data), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

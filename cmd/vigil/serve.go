@@ -32,11 +32,18 @@ the HMA-compatible endpoints, the web UI, and the workers that scan content and
 deliver webhooks, on one embedded SQLite database in --data. The first start
 creates the database and user "admin", and prints admin's password once.
 SIGINT or SIGTERM stops accepting requests, lets work in flight finish for up
-to --grace, and exits.`
+to --grace, and exits.
+
+The master key protects the secrets stored in the database and keys its audit
+log. It comes from --master-key-file, else from VIGIL_MASTER_KEY (base64 of 32
+random bytes, e.g. from "head -c 32 /dev/urandom | base64"), else from
+DIR/master.key, created at the first start. Keep it apart from the database and
+its backups: in production, outside the data directory.`
 
 // serveConfig is what "vigil serve" runs with.
 type serveConfig struct {
 	data, addr      string
+	keyFile         string // --master-key-file
 	tlsCert, tlsKey string
 	workers         int
 	grace           time.Duration
@@ -50,6 +57,7 @@ func runServe(e *env, args []string) int {
 	fs := newFlagSet(e, "serve", "", serveDescription)
 	var cfg serveConfig
 	fs.StringVar(&cfg.data, "data", defaultDataDir, "keep the database and its secrets in `DIR`")
+	addMasterKeyFlag(fs, &cfg.keyFile)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
 	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "serve HTTPS with the certificate chain in `FILE` (PEM)")
 	fs.StringVar(&cfg.tlsKey, "tls-key", "", "the private key of --tls-cert, in `FILE` (PEM)")
@@ -74,23 +82,36 @@ func runServe(e *env, args []string) int {
 	return exitOK
 }
 
-// newLogger logs JSON, or text when w is a terminal.
+// newLogger logs JSON, or text when w is a terminal, with personal data and content hashes
+// redacted (see redact).
 func newLogger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{ReplaceAttr: redact}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		return slog.New(slog.NewTextHandler(w, nil))
+		return slog.New(slog.NewTextHandler(w, opts))
 	}
-	return slog.New(slog.NewJSONHandler(w, nil))
+	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
 // serve runs the service until ctx ends, then drains it.
 func serve(ctx context.Context, e *env, cfg serveConfig) error {
 	log := newLogger(e.stderr)
 	start := time.Now()
-	db, err := openDatabase(ctx, cfg.data, true)
+	db, key, err := openDatabase(ctx, e, dbFlags{data: cfg.data, keyFile: cfg.keyFile}, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	unlock, err := lockServing(cfg.data)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if key.created {
+		log.Info("created the master key: keep a copy, without it the database's secrets and audit log are unusable", "file", key.where)
+	}
+	if w := key.warning(); w != "" {
+		log.Warn(w)
+	}
 	svc, err := newService(ctx, db, cfg, log)
 	if err != nil {
 		return err
@@ -161,9 +182,6 @@ type service struct {
 // on db, and starts the background work.
 func newService(ctx context.Context, db *sqlite.DB, cfg serveConfig, log *slog.Logger) (*service, error) {
 	clock := vigil.SystemClock{}
-	if _, err := db.Secret(vigil.WithActor(ctx, vigil.System), "case_media_key", 32); err != nil {
-		return nil, err
-	}
 	banks := sqlite.NewBankStore(db)
 	snapshot := filepath.Join(cfg.data, snapshotFile)
 	matcher, opened, err := match.OpenMatcher(ctx, banks, snapshot, clock.Now)
