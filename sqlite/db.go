@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -84,6 +85,12 @@ func Open(ctx context.Context, path string, clock vigil.Clock, opts ...Option) (
 	if db.read, err = openPool(path, "deferred", 8); err != nil {
 		db.write.Close()
 		return nil, err
+	}
+	// The database holds matched content and hash lists: only its owner may read it. SQLite
+	// creates the -wal and -shm files with the database file's mode.
+	if err := os.Chmod(path, 0o600); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
