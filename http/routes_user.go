@@ -187,7 +187,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, name, password st
 // each refused attempt by user name, and the client's address is personal data that an
 // operator sees only when debugging.
 func (s *Server) logRefusedLogin(r *http.Request, name string, err error) {
-	s.logger().Debug("sign-in refused", "name", name, "addr", r.RemoteAddr,
+	s.logger().Debug("sign-in refused", "user", name, "addr", r.RemoteAddr,
 		"request_id", requestID(r.Context()), "err", err)
 }
 

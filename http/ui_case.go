@@ -66,8 +66,9 @@ func (s *Server) uiCase(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// Adding to an allow bank silences future matches, so only bank editors are offered it.
 	for _, b := range s.banks() {
-		if b.Kind == match.Allow {
+		if b.Kind == match.Allow && actor.Can(vigil.ScopeBanksWrite) {
 			p.AllowBanks = append(p.AllowBanks, b.Name)
 		}
 	}

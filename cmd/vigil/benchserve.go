@@ -30,7 +30,7 @@ func runBenchServe(e *env, args []string) int {
 	fs := newFlagSet(e, "bench serve", "", benchServeDescription)
 	var cfg loadConfig
 	fs.StringVar(&cfg.url, "url", "http://127.0.0.1:8080", "the server's base `URL`")
-	fs.StringVar(&cfg.key, "key", "", "API `KEY` with the submit scope (VIGIL_KEY)")
+	fs.StringVar(&cfg.key, "key", "", "API `KEY` with the submit scope")
 	fs.StringVar(&cfg.service, "service", "bench", "submit for service `NAME`")
 	fs.IntVar(&cfg.clients, "clients", 8, "`N` concurrent clients")
 	fs.IntVar(&cfg.count, "n", 3000, "send `N` submissions")
