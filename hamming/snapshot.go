@@ -8,9 +8,10 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
+
+	"github.com/vigilproject/vigil/internal/atomicfile"
 )
 
 // A snapshot is the index written out as its segments, so that loading it is reading arrays into
@@ -162,44 +163,11 @@ func (ix *Index) Save(path string) error {
 	return nil
 }
 
-func (ix *Index) save(path string) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
+func (ix *Index) save(path string) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		_, err := ix.writeTo(w)
 		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if _, err := ix.writeTo(bw); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(path))
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	})
 }
 
 // Load reads a snapshot written by Save.

@@ -8,6 +8,7 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/vigilproject/vigil/media"
 	"github.com/vigilproject/vigil/pdq"
+	"github.com/vigilproject/vigil/signal"
 )
 
 // Options selects how a photo is hashed.
@@ -49,6 +51,17 @@ type Result struct {
 	// Orientation is the EXIF orientation tag (1..8) or 0; reported, not applied.
 	Orientation int
 	Timing      Timing
+}
+
+// Signals returns the result's hashes as the signals a bank is searched with: PDQ, MD5, SHA-1
+// and SHA-256, each in its text form.
+func (r *Result) Signals() []signal.Signal {
+	return []signal.Signal{
+		{Type: signal.PDQ, Value: r.PDQ.String()},
+		{Type: signal.MD5, Value: hex.EncodeToString(r.MD5[:])},
+		{Type: signal.SHA1, Value: hex.EncodeToString(r.SHA1[:])},
+		{Type: signal.SHA256, Value: hex.EncodeToString(r.SHA256[:])},
+	}
 }
 
 // ErrFastFlavour is returned when the fast path is asked for a flavour other than pdq.Full: it

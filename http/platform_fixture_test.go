@@ -6,16 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vigilproject/vigil"
 	"github.com/vigilproject/vigil/internal/fakeclock"
-	"github.com/vigilproject/vigil/internal/password"
-	"github.com/vigilproject/vigil/match"
-	"github.com/vigilproject/vigil/pipeline"
 	"github.com/vigilproject/vigil/sqlite"
 )
 
@@ -34,28 +30,12 @@ type platform struct {
 
 func newPlatform(t *testing.T) *platform {
 	t.Helper()
-	ctx := context.Background()
 	clock := fakeclock.New(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "vigil.db"), clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	banks := sqlite.NewBankStore(db)
-	m, err := match.NewMatcher(ctx, banks, clock.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	users := sqlite.NewUsers(db)
-	users.Hashing = password.Params{Memory: 64, Time: 1, Threads: 1}
-	p := pipeline.New(pipeline.Config{Store: sqlite.NewContentStore(db), Matcher: m, Clock: clock, Workers: 1})
-	if err := p.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Stop(context.Background()) })
-	f := &platform{db: db, clock: clock, users: users}
-	f.srv = &Server{Clock: clock, Users: users, Content: p, Cases: sqlite.NewCaseStore(db, sqlite.AllowBankAdder(m)),
-		Audit: db, Webhooks: db, Matcher: m, Banks: banks, Ready: db.Ping}
+	st := newTestStack(t, clock)
+	p := st.startPipeline(t, clock, 1)
+	f := &platform{db: st.db, clock: clock, users: st.users}
+	f.srv = &Server{Clock: clock, Users: st.users, Content: p, Cases: sqlite.NewCaseStore(st.db, sqlite.AllowBankAdder(st.matcher)),
+		Audit: st.db, Webhooks: st.db, Matcher: st.matcher, Banks: st.banks, Ready: st.db.Ping}
 	f.ts = httptest.NewServer(f.srv.Handler())
 	t.Cleanup(f.ts.Close)
 	return f

@@ -9,9 +9,21 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/vigilproject/vigil"
 )
+
+// apiTimeFormat is RFC 3339 in UTC with milliseconds, the API's form of a time.
+const apiTimeFormat = "2006-01-02T15:04:05.000Z07:00"
+
+// apiTime formats t for the API; the zero time, meaning none, is "".
+func apiTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(apiTimeFormat)
+}
 
 // statusOf maps an application error code to an HTTP status: the only place that does.
 func statusOf(code string) int {

@@ -66,18 +66,19 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
 	}
 	out := auditResponse{Items: make([]auditEventJSON, 0, len(events))}
 	for _, e := range events {
-		out.Items = append(out.Items, auditEventJSON{Seq: e.Seq, Time: userTime(e.Time), ActorKind: e.ActorKind,
+		out.Items = append(out.Items, auditEventJSON{Seq: e.Seq, Time: apiTime(e.Time), ActorKind: e.ActorKind,
 			ActorID: e.ActorID, ActorName: e.ActorName, Action: e.Action, ObjectType: e.ObjectType,
 			ObjectID: e.ObjectID, Detail: e.Detail, PrevHash: e.PrevHash, Hash: e.Hash})
 	}
-	if n := len(events); n > 0 && n == auditPageLimit(f.Limit) {
+	if n := len(events); n > 0 && n == pageSize(f.Limit) {
 		out.NextCursor = strconv.FormatInt(events[n-1].Seq, 10)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
-// auditPageLimit is the page size the store applies for limit.
-func auditPageLimit(limit int) int {
+// pageSize is the number of items a listing returns for limit, as the stores apply it: 50 by
+// default, at most 500.
+func pageSize(limit int) int {
 	switch {
 	case limit <= 0:
 		return 50

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/vigilproject/vigil"
 	"github.com/vigilproject/vigil/match"
@@ -89,17 +88,6 @@ func (s *Server) bankRoutes() {
 	}
 }
 
-// bankTimeFormat is RFC 3339 with milliseconds, the API's form of a time.
-const bankTimeFormat = "2006-01-02T15:04:05.000Z07:00"
-
-// formatBankTime formats t for the API; the zero time is "".
-func formatBankTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(bankTimeFormat)
-}
-
 // bankBody is a bank as the API shows it.
 type bankBody struct {
 	Name       string     `json:"name"`
@@ -119,7 +107,7 @@ var exampleBank = bankBody{Name: "ncmec", Kind: match.Known, Threshold: 31, MinQ
 
 func newBankBody(b match.Bank) bankBody {
 	return bankBody{Name: b.Name, Kind: b.Kind, Threshold: b.Threshold, MinQuality: b.MinQuality, Enabled: b.Enabled,
-		Source: b.Source, Licence: b.Licence, Version: b.Version, Created: formatBankTime(b.Created)}
+		Source: b.Source, Licence: b.Licence, Version: b.Version, Created: apiTime(b.Created)}
 }
 
 type bankList struct {

@@ -42,7 +42,7 @@ var exampleDisabled = func() entryBody {
 
 func newEntryBody(e match.Entry) entryBody {
 	return entryBody{ID: e.ID, Bank: e.Bank, SignalType: e.Signal.Type, Signal: e.Signal.Value, SupplierID: e.SupplierID,
-		Category: e.Category, Note: e.Note, DisabledUntil: formatBankTime(e.DisabledUntil), Added: formatBankTime(e.Added)}
+		Category: e.Category, Note: e.Note, DisabledUntil: apiTime(e.DisabledUntil), Added: apiTime(e.Added)}
 }
 
 type entryList struct {

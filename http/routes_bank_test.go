@@ -11,15 +11,12 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vigilproject/vigil"
 	"github.com/vigilproject/vigil/internal/fakeclock"
-	"github.com/vigilproject/vigil/internal/password"
-	"github.com/vigilproject/vigil/match"
 	"github.com/vigilproject/vigil/sqlite"
 	"github.com/vigilproject/vigil/urlfetch"
 )
@@ -41,27 +38,11 @@ func newBankFixture(t *testing.T) *bankFixture {
 // test can make its reads fail.
 func newBankFixtureWith(t *testing.T, wrap func(vigil.BankService) vigil.BankService) *bankFixture {
 	t.Helper()
-	ctx := context.Background()
 	clock := fakeclock.New(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "vigil.db"), clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	banks := sqlite.NewBankStore(db)
-	m, err := match.NewMatcher(ctx, banks, clock.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	users := sqlite.NewUsers(db)
-	users.Hashing = password.Params{Memory: 64, Time: 1, Threads: 1}
-	f := &bankFixture{db: db, clock: clock, keys: map[vigil.Scope]string{}}
-	for _, sc := range []vigil.Scope{vigil.ScopeBanksRead, vigil.ScopeBanksWrite, vigil.ScopeMatch, vigil.ScopeAdmin} {
-		if f.keys[sc], _, err = users.CreateKey(ctx, string(sc)+"-key", []vigil.Scope{sc}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s := &Server{Clock: clock, Users: users, Audit: db, Matcher: m, Banks: wrap(banks),
+	st := newTestStack(t, clock)
+	f := &bankFixture{db: st.db, clock: clock,
+		keys: st.keyPerScope(t, vigil.ScopeBanksRead, vigil.ScopeBanksWrite, vigil.ScopeMatch, vigil.ScopeAdmin)}
+	s := &Server{Clock: clock, Users: st.users, Audit: st.db, Matcher: st.matcher, Banks: wrap(st.banks),
 		Fetcher: urlfetch.New(urlfetch.Fetcher{AllowLoopback: true})}
 	f.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(f.srv.Close)

@@ -19,24 +19,13 @@ type caseJSON struct {
 	Status    vigil.CaseStatus `json:"status"`
 	Priority  vigil.Priority   `json:"priority"`
 	Banks     []string         `json:"banks"`
-	Matches   []caseMatchJSON  `json:"matches"`
+	Matches   []matchJSON      `json:"matches"`
 	Assignee  string           `json:"assignee,omitempty"`
 	Category  string           `json:"category,omitempty"`
 	HasMedia  bool             `json:"has_media"`
 	MediaType string           `json:"media_type,omitempty"`
 	Opened    string           `json:"opened_at"`
 	Updated   string           `json:"updated_at"`
-}
-
-// caseMatchJSON is why a case's content matched: the bank entry, its category and the distance.
-type caseMatchJSON struct {
-	Bank        string `json:"bank"`
-	BankVersion string `json:"bank_version,omitempty"`
-	Entry       uint32 `json:"entry"`
-	SignalType  string `json:"signal_type"`
-	SupplierID  string `json:"supplier_id,omitempty"`
-	Category    string `json:"category,omitempty"`
-	Distance    int    `json:"distance"`
 }
 
 type casesResponse struct {
@@ -75,20 +64,18 @@ type historyResponse struct {
 }
 
 // caseTime formats a time as the API shows it: RFC 3339 in UTC with milliseconds.
-func caseTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
+func caseTime(t time.Time) string { return t.UTC().Format(apiTimeFormat) }
 
 func toCaseJSON(c vigil.Case) caseJSON {
 	out := caseJSON{ID: c.ID, ContentID: c.ContentID, Service: c.Service, Status: c.Status,
-		Priority: c.Priority, Banks: c.Banks, Matches: []caseMatchJSON{}, Assignee: c.Assignee,
+		Priority: c.Priority, Banks: c.Banks, Matches: []matchJSON{}, Assignee: c.Assignee,
 		Category: c.Category, HasMedia: c.HasMedia, MediaType: c.MediaType,
 		Opened: caseTime(c.Opened), Updated: caseTime(c.Updated)}
 	if out.Banks == nil {
 		out.Banks = []string{}
 	}
 	for _, m := range c.Matches {
-		out.Matches = append(out.Matches, caseMatchJSON{Bank: m.Bank, BankVersion: m.BankVersion,
-			Entry: m.Entry, SignalType: string(m.Signal.Type), SupplierID: m.SupplierID,
-			Category: m.Category, Distance: m.Distance})
+		out.Matches = append(out.Matches, toMatchJSON(m))
 	}
 	return out
 }
@@ -97,7 +84,7 @@ func toCaseJSON(c vigil.Case) caseJSON {
 var (
 	exampleCase = caseJSON{ID: "cas_01JDQ3Z6V8X8N5W2K4T7R9M3P4", ContentID: "cnt_01JDQ3Z6V8X8N5W2K4T7R9M3P3",
 		Service: "photos", Status: vigil.CaseOpen, Priority: vigil.PriorityNormal, Banks: []string{"ncmec"},
-		Matches: []caseMatchJSON{{Bank: "ncmec", BankVersion: "2026-11-01", Entry: 4711, SignalType: "pdq",
+		Matches: []matchJSON{{Bank: "ncmec", BankVersion: "2026-11-01", Entry: 4711, SignalType: "pdq",
 			SupplierID: "N-123", Category: "A1", Distance: 14}},
 		HasMedia: true, MediaType: "image/jpeg", Opened: "2026-11-27T12:00:00.000Z", Updated: "2026-11-27T12:00:00.000Z"}
 	exampleComment = commentJSON{ID: "cmt_01JDQ3Z6V8X8N5W2K4T7R9M3P5", CaseID: exampleCase.ID,

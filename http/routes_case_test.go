@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/vigilproject/vigil"
 	"github.com/vigilproject/vigil/internal/fakeclock"
-	"github.com/vigilproject/vigil/internal/password"
 	"github.com/vigilproject/vigil/signal"
 	"github.com/vigilproject/vigil/sqlite"
 )
@@ -35,14 +33,10 @@ func newCaseTestEnv(t *testing.T) caseTestEnv {
 	t.Helper()
 	ctx := context.Background()
 	clock := fakeclock.New(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "vigil.db"), clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	users := sqlite.NewUsers(db)
-	users.Hashing = password.Params{Memory: 64, Time: 1, Threads: 1}
+	st := newTestStack(t, clock)
+	db, users := st.db, st.users
 	var env caseTestEnv
+	var err error
 	if env.casesKey, _, err = users.CreateKey(ctx, "reviewer-bot", []vigil.Scope{vigil.ScopeCases}); err != nil {
 		t.Fatal(err)
 	}

@@ -62,6 +62,8 @@ type contentJSON struct {
 	Decided    string            `json:"decided_at,omitempty"`
 }
 
+// matchJSON is why content matched, in verdicts and cases alike: the bank entry, its category
+// and the distance.
 type matchJSON struct {
 	Bank        string `json:"bank"`
 	BankVersion string `json:"bank_version,omitempty"`
@@ -72,24 +74,21 @@ type matchJSON struct {
 	Distance    int    `json:"distance"`
 }
 
-func contentTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+func toMatchJSON(m vigil.Match) matchJSON {
+	return matchJSON{Bank: m.Bank, BankVersion: m.BankVersion, Entry: m.Entry, SignalType: string(m.Signal.Type),
+		SupplierID: m.SupplierID, Category: m.Category, Distance: m.Distance}
 }
 
 func toContentJSON(c vigil.Content) contentJSON {
 	out := contentJSON{ID: c.ID, Service: c.Service, ExternalID: c.ExternalID, Uploader: c.Uploader,
 		Type: c.Type, Flags: c.Flags, Metadata: c.Metadata, URL: c.URL, Size: c.Size,
-		Received: contentTime(c.Received), Status: string(c.Verdict.Status), Reason: c.Verdict.Reason,
-		Matches: []matchJSON{}, CaseID: c.Verdict.CaseID, Decided: contentTime(c.Verdict.Decided)}
+		Received: apiTime(c.Received), Status: string(c.Verdict.Status), Reason: c.Verdict.Reason,
+		Matches: []matchJSON{}, CaseID: c.Verdict.CaseID, Decided: apiTime(c.Verdict.Decided)}
 	if out.Flags == nil {
 		out.Flags = []vigil.Flag{}
 	}
 	for _, m := range c.Verdict.Matches {
-		out.Matches = append(out.Matches, matchJSON{Bank: m.Bank, BankVersion: m.BankVersion, Entry: m.Entry,
-			SignalType: string(m.Signal.Type), SupplierID: m.SupplierID, Category: m.Category, Distance: m.Distance})
+		out.Matches = append(out.Matches, toMatchJSON(m))
 	}
 	return out
 }

@@ -9,7 +9,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,11 +20,8 @@ import (
 	"github.com/vigilproject/vigil/hasher"
 	"github.com/vigilproject/vigil/internal/drawjpeg"
 	"github.com/vigilproject/vigil/internal/fakeclock"
-	"github.com/vigilproject/vigil/internal/password"
 	"github.com/vigilproject/vigil/match"
-	"github.com/vigilproject/vigil/pipeline"
 	"github.com/vigilproject/vigil/signal"
-	"github.com/vigilproject/vigil/sqlite"
 )
 
 // contentFixture is a server with a running pipeline, one known bank holding the PDQ of
@@ -42,15 +38,8 @@ type contentFixture struct {
 func newContentFixture(tb testing.TB, clock vigil.Clock) *contentFixture {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "vigil.db"), clock)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	m, err := match.NewMatcher(ctx, sqlite.NewBankStore(db), clock.Now)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	st := newTestStack(tb, clock)
+	m := st.matcher
 	res, err := hasher.Hash(bytes.NewReader(drawjpeg.Draw(1, 640, 480)), hasher.Options{})
 	if err != nil {
 		tb.Fatal(err)
@@ -62,22 +51,12 @@ func newContentFixture(tb testing.TB, clock vigil.Clock) *contentFixture {
 	if _, err := m.AddEntries(ctx, "known", []match.Entry{entry}); err != nil {
 		tb.Fatal(err)
 	}
-	p := pipeline.New(pipeline.Config{Store: sqlite.NewContentStore(db), Matcher: m, Clock: clock})
-	if err := p.Start(ctx); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { p.Stop(context.Background()) })
-	users := sqlite.NewUsers(db)
-	users.Hashing = password.Params{Memory: 64, Time: 1, Threads: 1}
+	p := st.startPipeline(tb, clock, 0)
 	transport := &http.Transport{MaxIdleConnsPerHost: 16}
 	tb.Cleanup(transport.CloseIdleConnections)
-	f := &contentFixture{keys: map[vigil.Scope]string{}, client: &http.Client{Transport: transport}}
-	for _, sc := range []vigil.Scope{vigil.ScopeSubmit, vigil.ScopeCases, vigil.ScopeAdmin} {
-		if f.keys[sc], _, err = users.CreateKey(ctx, string(sc)+"-key", []vigil.Scope{sc}); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	f.server = &Server{Clock: clock, Users: users, Content: p, Audit: db, Matcher: m}
+	f := &contentFixture{keys: st.keyPerScope(tb, vigil.ScopeSubmit, vigil.ScopeCases, vigil.ScopeAdmin),
+		client: &http.Client{Transport: transport}}
+	f.server = &Server{Clock: clock, Users: st.users, Content: p, Audit: st.db, Matcher: st.matcher}
 	f.srv = httptest.NewServer(f.server.Handler())
 	tb.Cleanup(f.srv.Close)
 	return f

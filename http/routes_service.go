@@ -21,7 +21,7 @@ type servicesResponse struct {
 
 func toServiceJSON(s vigil.Service) serviceJSON {
 	enabled := s.Enabled
-	return serviceJSON{Name: s.Name, Type: s.Type, Jurisdiction: s.Jurisdiction, Enabled: &enabled, Created: contentTime(s.Created)}
+	return serviceJSON{Name: s.Name, Type: s.Type, Jurisdiction: s.Jurisdiction, Enabled: &enabled, Created: apiTime(s.Created)}
 }
 
 func (in serviceJSON) service() vigil.Service {

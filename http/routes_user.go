@@ -5,7 +5,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/vigilproject/vigil"
 )
@@ -32,22 +31,14 @@ type keyJSON struct {
 	Key       string        `json:"key,omitempty"`
 }
 
-// userTime formats a time for the API: RFC 3339 in UTC with milliseconds, "" for none.
-func userTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
-}
-
 func toUserJSON(u vigil.User) userJSON {
 	return userJSON{ID: u.ID, Name: u.Name, Role: u.Role, Disabled: u.Disabled, RevealsPerHour: u.RevealsPerHour,
-		Created: userTime(u.Created)}
+		Created: apiTime(u.Created)}
 }
 
 func toKeyJSON(k vigil.APIKey) keyJSON {
-	return keyJSON{ID: k.ID, Name: k.Name, Scopes: k.Scopes, MatchRate: k.MatchRate, Created: userTime(k.Created),
-		LastUsed: userTime(k.LastUsed), Revoked: k.Revoked}
+	return keyJSON{ID: k.ID, Name: k.Name, Scopes: k.Scopes, MatchRate: k.MatchRate, Created: apiTime(k.Created),
+		LastUsed: apiTime(k.LastUsed), Revoked: k.Revoked}
 }
 
 // Examples for the OpenAPI document.
@@ -211,7 +202,7 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, loginResponse{User: toUserJSON(user), CSRFToken: sess.CSRF, Expires: userTime(sess.Expires)})
+	writeJSON(w, http.StatusOK, loginResponse{User: toUserJSON(user), CSRFToken: sess.CSRF, Expires: apiTime(sess.Expires)})
 }
 
 // checkLoginRequest refuses a JSON sign-in that a page of another site could have sent (login

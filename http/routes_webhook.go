@@ -22,7 +22,7 @@ type webhookJSON struct {
 
 func toWebhookJSON(w vigil.Webhook) webhookJSON {
 	return webhookJSON{ID: w.ID, URL: w.URL, Events: w.Events, Enabled: w.Enabled,
-		CreatedAt: userTime(w.Created), Secret: w.Secret}
+		CreatedAt: apiTime(w.Created), Secret: w.Secret}
 }
 
 type webhookList struct {
@@ -59,9 +59,9 @@ type deliveryJSON struct {
 
 func toDeliveryJSON(d vigil.Delivery) deliveryJSON {
 	out := deliveryJSON{ID: d.ID, WebhookID: d.WebhookID, Event: d.Event, Status: d.Status,
-		Attempts: d.Attempts, LastError: d.LastError, CreatedAt: userTime(d.Created), Payload: json.RawMessage(d.Payload)}
+		Attempts: d.Attempts, LastError: d.LastError, CreatedAt: apiTime(d.Created), Payload: json.RawMessage(d.Payload)}
 	if d.Status == vigil.DeliveryPending {
-		out.NextTryAt = userTime(d.NextTry)
+		out.NextTryAt = apiTime(d.NextTry)
 	}
 	return out
 }

@@ -18,14 +18,7 @@ func TestUIAdminForms(t *testing.T) {
 	f := newUIFixture(t)
 	b := f.browser(t)
 	b.signIn("ada", f.addUser(t, "ada", vigil.RoleAdmin))
-	csrf := b.csrf()
-	form := func(kv ...string) url.Values {
-		v := url.Values{"csrf_token": {csrf}}
-		for i := 0; i+1 < len(kv); i += 2 {
-			v.Add(kv[i], kv[i+1])
-		}
-		return v
-	}
+	form := b.formBuilder()
 	tests := []struct {
 		name   string
 		path   string

@@ -56,7 +56,7 @@ func (s *Server) uiAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := auditPage{Events: events, Filter: form}
-	if n := len(events); n > 0 && n == uiPageSize(f.Limit) {
+	if n := len(events); n > 0 && n == pageSize(f.Limit) {
 		p.Next = template.URL("/audit?" + url.Values{"actor": {form.Actor}, "object_type": {form.ObjectType}, "object_id": {form.ObjectID},
 			"action": {form.Action}, "from": {form.From}, "to": {form.To},
 			"after": {strconv.FormatInt(events[n-1].Seq, 10)}}.Encode())

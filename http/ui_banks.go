@@ -165,7 +165,7 @@ func (s *Server) searchEntries(r *http.Request, p *bankPage) error {
 		return err
 	}
 	p.Entries = entries
-	if n := len(entries); n > 0 && n == uiPageSize(eq.Limit) {
+	if n := len(entries); n > 0 && n == pageSize(eq.Limit) {
 		next := url.Values{"search": {"1"}, "signal": {p.Search.Signal}, "supplier_id": {p.Search.SupplierID},
 			"after": {strconv.FormatUint(uint64(entries[n-1].ID), 10)}}
 		p.Next = template.URL("/banks/" + url.PathEscape(p.Bank.Name) + "?" + next.Encode())

@@ -11,7 +11,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,9 +18,7 @@ import (
 
 	"github.com/vigilproject/vigil"
 	"github.com/vigilproject/vigil/internal/fakeclock"
-	"github.com/vigilproject/vigil/internal/password"
 	"github.com/vigilproject/vigil/match"
-	"github.com/vigilproject/vigil/pipeline"
 	"github.com/vigilproject/vigil/signal"
 	"github.com/vigilproject/vigil/sqlite"
 )
@@ -40,31 +37,15 @@ type uiFixture struct {
 
 func newUIFixture(t *testing.T) *uiFixture {
 	t.Helper()
-	ctx := context.Background()
 	// The clock starts at the real time: browsers and cookie jars judge the session cookie's
 	// expiry by their own clock.
 	clock := fakeclock.New(time.Now())
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "vigil.db"), clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	banks := sqlite.NewBankStore(db)
-	m, err := match.NewMatcher(ctx, banks, clock.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	users := sqlite.NewUsers(db)
-	users.Hashing = password.Params{Memory: 64, Time: 1, Threads: 1}
-	cases := sqlite.NewCaseStore(db, sqlite.AllowBankAdder(m))
-	f := &uiFixture{db: db, clock: clock, users: users, cases: cases, matcher: m}
-	content := pipeline.New(pipeline.Config{Store: sqlite.NewContentStore(db), Matcher: m, Clock: clock, Workers: 1})
-	if err := content.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { content.Stop(context.Background()) })
-	f.srv = &Server{Clock: clock, Users: users, Cases: cases, Audit: db, Webhooks: db, Matcher: m, Banks: banks,
-		Content: content}
+	st := newTestStack(t, clock)
+	cases := sqlite.NewCaseStore(st.db, sqlite.AllowBankAdder(st.matcher))
+	f := &uiFixture{db: st.db, clock: clock, users: st.users, cases: cases, matcher: st.matcher}
+	content := st.startPipeline(t, clock, 1)
+	f.srv = &Server{Clock: clock, Users: st.users, Cases: cases, Audit: st.db, Webhooks: st.db, Matcher: st.matcher,
+		Banks: st.banks, Content: content}
 	f.ts = httptest.NewServer(f.srv.Handler())
 	t.Cleanup(f.ts.Close)
 	return f
@@ -182,4 +163,18 @@ func (b *browser) csrf() string {
 		b.t.Fatal("no CSRF token on the dashboard")
 	}
 	return m[1]
+}
+
+// formBuilder reads the session's CSRF token once and returns a function that makes a form
+// of it and kv, alternating field names and values, as the pages' forms post them.
+func (b *browser) formBuilder() func(kv ...string) url.Values {
+	b.t.Helper()
+	csrf := b.csrf()
+	return func(kv ...string) url.Values {
+		v := url.Values{"csrf_token": {csrf}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v.Add(kv[i], kv[i+1])
+		}
+		return v
+	}
 }

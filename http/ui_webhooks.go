@@ -74,22 +74,11 @@ func (s *Server) uiWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	p := webhookPage{Webhook: hook, Deliveries: deliveries, Status: q.Get("status"),
 		Statuses: []vigil.DeliveryStatus{vigil.DeliveryPending, vigil.DeliveryDelivered, vigil.DeliveryFailed}}
-	if n := len(deliveries); n > 0 && n == uiPageSize(f.Limit) {
+	if n := len(deliveries); n > 0 && n == pageSize(f.Limit) {
 		p.Next = template.URL("/webhooks/" + hook.ID + "?" +
 			url.Values{"status": {p.Status}, "before": {deliveries[n-1].ID}}.Encode())
 	}
 	s.render(w, r, http.StatusOK, "webhook", page{Title: "Webhook", Nav: "webhooks", Notice: notice(r), Data: p})
-}
-
-// uiPageSize is the number of items a listing returns for limit: 50 by default, at most 500.
-func uiPageSize(limit int) int {
-	switch {
-	case limit <= 0:
-		return 50
-	case limit > 500:
-		return 500
-	}
-	return limit
 }
 
 // uiSetWebhookEnabled pauses or resumes a webhook's deliveries.

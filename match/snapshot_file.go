@@ -3,12 +3,13 @@ package match
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/vigilproject/vigil/internal/atomicfile"
 )
 
 // Opened says how OpenMatcher got its Matcher.
@@ -79,41 +80,9 @@ func (m *Matcher) SaveSnapshot(path string) error {
 // staleTemp is the age after which a temporary snapshot file belongs to an interrupted save.
 const staleTemp = time.Hour
 
-func (m *Matcher) saveSnapshot(path string) (err error) {
-	dir := filepath.Dir(path)
-	prefix := "." + filepath.Base(path) + ".tmp-"
-	removeStaleTemps(dir, prefix)
-	f, err := os.CreateTemp(dir, prefix+"*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err := m.WriteSnapshot(bw); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	return errors.Join(d.Sync(), d.Close())
+func (m *Matcher) saveSnapshot(path string) error {
+	removeStaleTemps(filepath.Dir(path), atomicfile.TempPrefix(path))
+	return atomicfile.Write(path, m.WriteSnapshot)
 }
 
 // removeStaleTemps removes the files in dir whose name starts with prefix and that were last

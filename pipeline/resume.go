@@ -13,15 +13,8 @@ const resumePage = 32
 // shares the queue fairly with new submissions.
 func (p *Pipeline) resume(last int64) {
 	defer p.wg.Done()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := p.untilStop()
 	defer cancel()
-	go func() {
-		select {
-		case <-p.quit:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	after := int64(0)
 	for {
 		jobs, err := p.store.Jobs(ctx, after, last, resumePage)
@@ -51,4 +44,18 @@ func (p *Pipeline) resume(last int64) {
 			after = j.Row
 		}
 	}
+}
+
+// untilStop returns a context that ends when Stop is called, so that work in flight against the
+// store or the network is abandoned then; cancel releases it sooner and must be called.
+func (p *Pipeline) untilStop() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		select {
+		case <-p.quit:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
 }

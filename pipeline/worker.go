@@ -1,8 +1,6 @@
 package pipeline
 
 import (
-	"context"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -49,15 +47,8 @@ func (p *Pipeline) fetchThenScan(it *item) {
 		p.conclude(it, outcome{status: vigil.VerdictNotScanned, reason: g.Reason})
 		return // not even fetched
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := p.untilStop()
 	defer cancel()
-	go func() {
-		select {
-		case <-p.quit:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	res, err := p.cfg.Fetcher.Fetch(ctx, it.content.URL)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -136,12 +127,7 @@ func (p *Pipeline) examine(kind string, payload, data []byte) outcome {
 // queryOf is the query for one hashed file.
 func queryOf(res *hasher.Result) match.Query {
 	return match.Query{
-		Signals: []signal.Signal{
-			{Type: signal.PDQ, Value: res.PDQ.String()},
-			{Type: signal.MD5, Value: hex.EncodeToString(res.MD5[:])},
-			{Type: signal.SHA1, Value: hex.EncodeToString(res.SHA1[:])},
-			{Type: signal.SHA256, Value: hex.EncodeToString(res.SHA256[:])},
-		},
+		Signals:  res.Signals(),
 		Quality:  res.Quality,
 		Dihedral: res.Dihedral,
 	}

@@ -80,11 +80,15 @@ func webhookTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:0
 // ClaimDeliveries takes up to limit deliveries that are due, of enabled webhooks, oldest due
 // first, for one attempt each: it counts the attempt and pushes their next try lease into the
 // future, so no other worker takes them meanwhile and a worker that dies mid-attempt leaves them
-// due again once the lease has run out.
+// due again once the lease has run out. It first wraps any webhook secret still stored in clear
+// by an earlier version, then unwraps the secrets of the webhooks it claims for.
 func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]vigil.Dispatch, error) {
 	var claimed []vigil.Dispatch
 	err := db.Update(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, deliverySelect+`, w.url, w.secret
+		if err := tx.wrapPlainWebhookSecrets(); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, deliverySelect+`, w.url, w.secret_wrapped
 			FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
 			WHERE d.status = 'pending' AND d.next_try <= ? AND w.enabled = 1
 			ORDER BY d.next_try, d.id LIMIT ?`, ms(tx.now), limit)
@@ -94,7 +98,11 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duratio
 		defer rows.Close()
 		for rows.Next() {
 			var d vigil.Dispatch
-			if err := scanDelivery(rows, &d.Delivery, &d.URL, &d.Secret); err != nil {
+			var wrapped []byte
+			if err := scanDelivery(rows, &d.Delivery, &d.URL, &wrapped); err != nil {
+				return err
+			}
+			if d.Secret, err = tx.unwrapWebhookSecret(d.WebhookID, wrapped); err != nil {
 				return err
 			}
 			d.Attempts++

@@ -24,7 +24,8 @@ func webhookAdmin(ctx context.Context) error {
 }
 
 // CreateWebhook registers url for events, signed with secret, or with a generated secret when it
-// is empty; the result carries the secret so it can be shown once.
+// is empty; the result carries the secret so it can be shown once. The secret is stored wrapped
+// under the master key (see wrapWebhookSecret), never in clear.
 func (db *DB) CreateWebhook(ctx context.Context, url, secret string, events []string) (vigil.Webhook, error) {
 	if err := webhookAdmin(ctx); err != nil {
 		return vigil.Webhook{}, err
@@ -42,8 +43,12 @@ func (db *DB) CreateWebhook(ctx context.Context, url, secret string, events []st
 			ID: vigil.NewID(vigil.PrefixWebhook, tx.now), URL: url, Events: sortEvents(events),
 			Enabled: true, Created: tx.now, Secret: secret,
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO webhooks (public_id, url, secret, enabled, created)
-			VALUES (?, ?, ?, 1, ?)`, w.ID, w.URL, secret, ms(w.Created))
+		wrapped, err := tx.wrapWebhookSecret(w.ID, secret)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO webhooks (public_id, url, secret, secret_wrapped, enabled, created)
+			VALUES (?, ?, '', ?, 1, ?)`, w.ID, w.URL, wrapped, ms(w.Created))
 		if err != nil {
 			return err
 		}

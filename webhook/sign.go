@@ -83,9 +83,10 @@ func parseSignature(header string) (ts string, sigs [][]byte, err error) {
 			}
 			ts = value
 		case "v1":
+			// Sign writes lowercase hex; one spelling per signature keeps the check exact.
 			sig, err := hex.DecodeString(value)
-			if err != nil || len(sig) != sha256.Size {
-				return "", nil, fmt.Errorf("%w: v1 is not %d bytes of hex", ErrMalformed, sha256.Size)
+			if err != nil || len(sig) != sha256.Size || hex.EncodeToString(sig) != value {
+				return "", nil, fmt.Errorf("%w: v1 is not %d bytes of lowercase hex", ErrMalformed, sha256.Size)
 			}
 			sigs = append(sigs, sig)
 		}

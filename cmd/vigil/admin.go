@@ -121,12 +121,8 @@ func runAdminKeyCreate(e *env, args []string) int {
 	name := fs.String("name", "", "what the key is for, shown in the audit log (`NAME`, required)")
 	scopes := fs.String("scopes", "", "comma-separated `LIST` of: submit, match, banks:read, banks:write, cases, admin")
 	rate := fs.Float64("match-rate", 0, "match lookups per second the key may make (`N`; 0: the server default)")
-	rest, err := parseArgs(fs, args, e.lookupEnv)
-	if err != nil {
+	if err := parseFlags(fs, args, e.lookupEnv); err != nil {
 		return usageStatus(err)
-	}
-	if len(rest) > 0 {
-		return usageError(fs, "unexpected arguments: %s", strings.Join(rest, " "))
 	}
 	if *name == "" || *scopes == "" {
 		return usageError(fs, "--name and --scopes are required")

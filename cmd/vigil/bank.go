@@ -172,13 +172,10 @@ func runBankList(e *env, args []string) int {
 	fs := newFlagSet(e, "bank list", "", bankListDescription)
 	dbf := addDatabaseFlags(fs)
 	format := fs.String("format", bankListFormats[0], "output `format`: jsonl or table")
-	rest, err := parseArgs(fs, args, e.lookupEnv)
-	if err != nil {
+	if err := parseFlags(fs, args, e.lookupEnv); err != nil {
 		return usageStatus(err)
 	}
 	switch {
-	case len(rest) > 0:
-		return usageError(fs, "unexpected arguments: %s", strings.Join(rest, " "))
 	case *format != "jsonl" && *format != "table":
 		return usageError(fs, "--format: unknown format %q (want %s)", *format, strings.Join(bankListFormats, " or "))
 	}

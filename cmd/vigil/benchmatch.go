@@ -1,8 +1,6 @@
 package main
 
 import (
-	"strings"
-
 	"github.com/vigilproject/vigil/hamming"
 	"github.com/vigilproject/vigil/match"
 )
@@ -27,13 +25,10 @@ func runBenchMatch(e *env, args []string) int {
 	threshold := fs.Int("threshold", match.DefaultThreshold, "search within Hamming distance `N`")
 	dihedral := fs.Bool("dihedral", false, "search 8 codes per query")
 	clustered := fs.Bool("clustered", false, "draw the codes in 1,000 clusters of radius 20 instead of uniformly")
-	rest, err := parseArgs(fs, args, e.lookupEnv)
-	if err != nil {
+	if err := parseFlags(fs, args, e.lookupEnv); err != nil {
 		return usageStatus(err)
 	}
 	switch {
-	case len(rest) > 0:
-		return usageError(fs, "unexpected arguments: %s", strings.Join(rest, " "))
 	case *n < 100:
 		return usageError(fs, "--n: must be at least 100, got %d", *n)
 	case *threshold < 0 || *threshold > match.MaxThreshold:

@@ -39,13 +39,10 @@ func runBenchServe(e *env, args []string) int {
 	fs.IntVar(&cfg.width, "width", 1024, "image width in `PIXELS`")
 	fs.IntVar(&cfg.height, "height", 768, "image height in `PIXELS`")
 	fs.DurationVar(&cfg.wait, "wait", 5*time.Second, "ask the server to wait up to `DURATION` for each verdict")
-	rest, err := parseArgs(fs, args, e.lookupEnv)
-	if err != nil {
+	if err := parseFlags(fs, args, e.lookupEnv); err != nil {
 		return usageStatus(err)
 	}
 	switch {
-	case len(rest) > 0:
-		return usageError(fs, "unexpected arguments: %s", strings.Join(rest, " "))
 	case cfg.key == "":
 		return usageError(fs, "--key: an API key with the submit scope is required")
 	case cfg.clients < 1 || cfg.count < 1 || cfg.images < 1:

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/vigilproject/vigil/audit"
 	"github.com/vigilproject/vigil/masterkey"
@@ -15,12 +14,8 @@ func runMigrate(e *env, args []string) int {
 	fs := newFlagSet(e, "migrate", "", "Create the service's database, or bring it up to this version's schema.\n"+
 		"Migrations only go forward; \"vigil serve\" also applies them at start.")
 	dbf := addDatabaseFlags(fs)
-	rest, err := parseArgs(fs, args, e.lookupEnv)
-	if err != nil {
+	if err := parseFlags(fs, args, e.lookupEnv); err != nil {
 		return usageStatus(err)
-	}
-	if len(rest) > 0 {
-		return usageError(fs, "unexpected arguments: %s", strings.Join(rest, " "))
 	}
 	ctx := cliContext()
 	db, key, err := openDatabase(ctx, e, *dbf, true)
@@ -77,12 +72,8 @@ func runAuditVerify(e *env, args []string) int {
 		"Deleting the newest events leaves a shorter chain that is intact: the last\nevent's number and hash are "+
 		"printed so that they can be compared with a head\nnoted earlier.")
 	dbf := addDatabaseFlags(fs)
-	rest, err := parseArgs(fs, args, e.lookupEnv)
-	if err != nil {
+	if err := parseFlags(fs, args, e.lookupEnv); err != nil {
 		return usageStatus(err)
-	}
-	if len(rest) > 0 {
-		return usageError(fs, "unexpected arguments: %s", strings.Join(rest, " "))
 	}
 	ctx := cliContext()
 	db, _, err := openDatabase(ctx, e, *dbf, false)

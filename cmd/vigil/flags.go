@@ -77,7 +77,7 @@ func bareEnvName(name string) string {
 // error the reason and usage have been printed.
 func parseArgs(fs *flag.FlagSet, args []string, lookupEnv func(string) (string, bool)) ([]string, error) {
 	if err := applyEnv(fs, lookupEnv); err != nil {
-		fmt.Fprintf(fs.Output(), "vigil %s: %v\nRun \"vigil help %s\" for usage.\n", fs.Name(), err, fs.Name())
+		printUsageProblem(fs, err)
 		return nil, err
 	}
 	var positional []string
@@ -95,6 +95,17 @@ func parseArgs(fs *flag.FlagSet, args []string, lookupEnv func(string) (string, 
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+// parseFlags is parseArgs for commands that take flags alone: a positional argument is a
+// usage error, printed as parseArgs prints its own.
+func parseFlags(fs *flag.FlagSet, args []string, lookupEnv func(string) (string, bool)) error {
+	rest, err := parseArgs(fs, args, lookupEnv)
+	if err == nil && len(rest) > 0 {
+		err = fmt.Errorf("unexpected arguments: %s", strings.Join(rest, " "))
+		printUsageProblem(fs, err)
+	}
+	return err
 }
 
 // applyEnv sets each flag of fs whose VIGIL_* variable is set and not empty. It warns about
@@ -156,6 +167,12 @@ func usageStatus(err error) int {
 
 // usageError prints a usage problem of the command that owns fs and returns exitUsage.
 func usageError(fs *flag.FlagSet, format string, args ...any) int {
-	fmt.Fprintf(fs.Output(), "vigil %s: %s\nRun \"vigil help %s\" for usage.\n", fs.Name(), fmt.Sprintf(format, args...), fs.Name())
+	printUsageProblem(fs, fmt.Sprintf(format, args...))
 	return exitUsage
+}
+
+// printUsageProblem prints problem, a usage mistake in the command that owns fs, and where
+// to read that command's usage.
+func printUsageProblem(fs *flag.FlagSet, problem any) {
+	fmt.Fprintf(fs.Output(), "vigil %s: %v\nRun \"vigil help %s\" for usage.\n", fs.Name(), problem, fs.Name())
 }

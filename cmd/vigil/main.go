@@ -162,12 +162,8 @@ func runHelp(e *env, args []string) int {
 // runVersion prints the version of vigil and of the Go toolchain that built it.
 func runVersion(e *env, args []string) int {
 	fs := newFlagSet(e, "version", "", "Print the version of vigil and of Go that built it.")
-	rest, err := parseArgs(fs, args, e.lookupEnv)
-	if err != nil {
+	if err := parseFlags(fs, args, e.lookupEnv); err != nil {
 		return usageStatus(err)
-	}
-	if len(rest) > 0 {
-		return usageError(fs, "unexpected arguments: %s", strings.Join(rest, " "))
 	}
 	fmt.Fprintf(e.stdout, "vigil %s %s\n", buildVersion(), runtime.Version())
 	return exitOK

@@ -164,12 +164,8 @@ func runMatch(e *env, args []string) int {
 	fs := newFlagSet(e, "match", "", matchDescription)
 	mf := addMatchFlags(e, fs)
 	queries := fs.String("queries", "", "read the queries from `FILE` instead of stdin")
-	rest, err := parseArgs(fs, args, e.lookupEnv)
-	if err != nil {
+	if err := parseFlags(fs, args, e.lookupEnv); err != nil {
 		return usageStatus(err)
-	}
-	if len(rest) > 0 {
-		return usageError(fs, "unexpected arguments: %s", strings.Join(rest, " "))
 	}
 	in := e.stdin
 	if *queries != "" {

@@ -18,7 +18,6 @@ import (
 
 	"github.com/vigilproject/vigil/hasher"
 	"github.com/vigilproject/vigil/match"
-	"github.com/vigilproject/vigil/signal"
 )
 
 // scanDescription is the help text of "vigil scan".
@@ -192,12 +191,7 @@ func (s *scanner) hashAndMatch(it item) outcome {
 // scanQuery is the query for the hashes of one file.
 func scanQuery(res *hasher.Result) match.Query {
 	return match.Query{
-		Signals: []signal.Signal{
-			{Type: signal.PDQ, Value: res.PDQ.String()},
-			{Type: signal.MD5, Value: hex.EncodeToString(res.MD5[:])},
-			{Type: signal.SHA1, Value: hex.EncodeToString(res.SHA1[:])},
-			{Type: signal.SHA256, Value: hex.EncodeToString(res.SHA256[:])},
-		},
+		Signals:  res.Signals(),
 		Quality:  res.Quality,
 		Dihedral: res.Dihedral,
 	}

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -63,12 +62,8 @@ func runServe(e *env, args []string) int {
 	fs.StringVar(&cfg.tlsKey, "tls-key", "", "the private key of --tls-cert, in `FILE` (PEM)")
 	fs.IntVar(&cfg.workers, "workers", 0, "hash `N` items at once (0: one per CPU)")
 	fs.DurationVar(&cfg.grace, "grace", 30*time.Second, "on shutdown, wait up to `DURATION` for work in flight")
-	rest, err := parseArgs(fs, args, e.lookupEnv)
-	if err != nil {
+	if err := parseFlags(fs, args, e.lookupEnv); err != nil {
 		return usageStatus(err)
-	}
-	if len(rest) > 0 {
-		return usageError(fs, "unexpected arguments: %s", strings.Join(rest, " "))
 	}
 	if (cfg.tlsCert == "") != (cfg.tlsKey == "") {
 		return usageError(fs, "--tls-cert and --tls-key go together")
