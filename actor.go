@@ -50,6 +50,9 @@ const (
 	ActorUser   ActorKind = "user"   // a person signed in to the web UI
 	ActorKey    ActorKind = "key"    // a program holding an API key
 	ActorSystem ActorKind = "system" // Vigil itself: workers, sweepers, the command line
+	// ActorAnonymous has proved no identity, such as whoever made a failed sign-in: the audit
+	// log records the attempt without crediting it to the user it named.
+	ActorAnonymous ActorKind = "anonymous"
 )
 
 // Actor is whoever causes a change: it is recorded in the audit log and checked by services.

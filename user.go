@@ -17,10 +17,6 @@ type User struct {
 	RevealsPerHour int
 }
 
-// ActorAnonymous is the kind of actor that has proved no identity, such as whoever made a failed
-// sign-in: the audit log records the attempt without crediting it to the user it named.
-const ActorAnonymous ActorKind = "anonymous"
-
 // APIKey is a credential for a program. Its secret is shown once at creation and stored hashed.
 type APIKey struct {
 	ID       string
@@ -57,7 +53,8 @@ type UserService interface {
 	// ActorAnonymous, naming the attempted user name but never the password.
 	Login(ctx context.Context, name, password string) (token string, s Session, err error)
 	Logout(ctx context.Context, token string) error
-	// Authenticate returns the actor behind a session cookie token or an API key secret.
+	// SessionActor and KeyActor return the actor behind a session cookie token or an API key
+	// secret; an unknown, expired or revoked credential is EUNAUTHORIZED.
 	SessionActor(ctx context.Context, token string) (Actor, Session, error)
 	KeyActor(ctx context.Context, secret string) (Actor, APIKey, error)
 
