@@ -156,6 +156,15 @@ func (m *Matcher) load(ctx context.Context, st *bankState) error {
 	return ix.finish(nil)
 }
 
+// Version returns the store version the Matcher's indexes reflect, and whether it is known: a
+// process that loaded or saved a snapshot at one version need not save it again while the
+// version stays the same.
+func (m *Matcher) Version() (version uint64, known bool) {
+	m.changing.Lock()
+	defer m.changing.Unlock()
+	return m.version, m.versionKnown
+}
+
 // Banks returns the settings of every bank the Matcher knows, sorted by name.
 func (m *Matcher) Banks() []Bank {
 	m.mu.RLock()

@@ -165,9 +165,11 @@ type service struct {
 	users    *sqlite.Users
 	pipeline *pipeline.Pipeline
 	matcher  *match.Matcher
-	snapshot string // path of the index snapshot, saved at shutdown
-	log      *slog.Logger
-	http     *vhttp.Server
+	snapshot string // path of the index snapshot, saved at shutdown when the banks changed
+	// snapshotVersion is the bank store version of the snapshot file on disk, when current.
+	snapshotVersion *uint64
+	log             *slog.Logger
+	http            *vhttp.Server
 
 	stopWorkers context.CancelFunc
 	workers     sync.WaitGroup
@@ -184,12 +186,17 @@ func newService(ctx context.Context, db *sqlite.DB, cfg serveConfig, log *slog.L
 		return nil, fmt.Errorf("load the banks' index: %w", err)
 	}
 	logOpened(log, opened, matcher.Len())
+	saved, known := matcher.Version()
+	snapshotCurrent := known && (opened.FromSnapshot || opened.SaveErr == nil)
 	p := pipeline.New(pipeline.Config{Store: sqlite.NewContentStore(db), Matcher: matcher, Clock: clock,
 		Gate: policy.Gate{}, Workers: cfg.workers, Logger: log})
 	if err := p.Start(ctx); err != nil {
 		return nil, fmt.Errorf("start the pipeline: %w", err)
 	}
 	svc := &service{users: sqlite.NewUsers(db), pipeline: p, matcher: matcher, snapshot: snapshot, log: log}
+	if snapshotCurrent {
+		svc.snapshotVersion = &saved
+	}
 	workCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	svc.stopWorkers = cancel
 	deliverer := webhook.New(db, clock, webhook.Options{Logger: log})
@@ -220,6 +227,9 @@ func (s *service) stop(grace time.Duration) error {
 	s.workers.Wait()
 	if err != nil {
 		return fmt.Errorf("drain the pipeline: %w", err)
+	}
+	if v, known := s.matcher.Version(); known && s.snapshotVersion != nil && *s.snapshotVersion == v {
+		return nil
 	}
 	if err := s.matcher.SaveSnapshot(s.snapshot); err != nil {
 		s.log.Warn("the index snapshot was not saved: the next start rebuilds it", "err", err)
