@@ -9,15 +9,17 @@ import (
 type Role string
 
 // The roles. An admin can do everything; a reviewer works cases; an auditor reads cases and the
-// audit log but changes nothing.
+// audit log but changes nothing; legal (the compliance officer) handles reports, authority
+// orders, holds, evidence and complaints, and reads cases to do so.
 const (
 	RoleAdmin    Role = "admin"
 	RoleReviewer Role = "reviewer"
 	RoleAuditor  Role = "auditor"
+	RoleLegal    Role = "legal"
 )
 
 // Roles lists every role, for validation and forms.
-var Roles = []Role{RoleAdmin, RoleReviewer, RoleAuditor}
+var Roles = []Role{RoleAdmin, RoleReviewer, RoleAuditor, RoleLegal}
 
 // Scope is one permission of an API key.
 type Scope string
@@ -29,17 +31,30 @@ const (
 	ScopeBanksRead  Scope = "banks:read"  // read banks and their entries (audited)
 	ScopeBanksWrite Scope = "banks:write" // create, change and fill banks
 	ScopeCases      Scope = "cases"       // list, claim and decide cases
-	ScopeAdmin      Scope = "admin"       // users, keys, webhooks, audit log: implies every scope
+	// ScopeReports edits, approves and sends reports to the EU Centre and NCMEC, places holds
+	// and reads cases to do so.
+	ScopeReports Scope = "reports"
+	// ScopeOrders receives and executes authority orders (removal, blocking, delisting) and
+	// voluntary notifications: an authority's channel holds a key with only this scope.
+	ScopeOrders Scope = "orders"
+	// ScopeEvidence reads the evidence vault's records, places legal holds and exports evidence
+	// for law-enforcement requests (every export audited).
+	ScopeEvidence Scope = "evidence"
+	// ScopeComplaints files a user's complaint on the platform's behalf and reads its outcome.
+	ScopeComplaints Scope = "complaints"
+	ScopeAdmin      Scope = "admin" // users, keys, webhooks, audit log: implies every scope
 )
 
 // Scopes lists every scope, for validation and forms.
-var Scopes = []Scope{ScopeSubmit, ScopeMatch, ScopeBanksRead, ScopeBanksWrite, ScopeCases, ScopeAdmin}
+var Scopes = []Scope{ScopeSubmit, ScopeMatch, ScopeBanksRead, ScopeBanksWrite, ScopeCases,
+	ScopeReports, ScopeOrders, ScopeEvidence, ScopeComplaints, ScopeAdmin}
 
 // roleScopes is what each role may do, in scope terms, so one check serves people and keys.
 var roleScopes = map[Role][]Scope{
 	RoleAdmin:    Scopes,
 	RoleReviewer: {ScopeBanksRead, ScopeCases, ScopeMatch},
 	RoleAuditor:  {ScopeBanksRead},
+	RoleLegal:    {ScopeBanksRead, ScopeReports, ScopeOrders, ScopeEvidence, ScopeComplaints},
 }
 
 // ActorKind says who an Actor is.

@@ -11,10 +11,23 @@ import (
 const (
 	EventContentMatched = "content.matched"
 	EventCaseDecided    = "case.decided"
+	// EventActionRequested asks the platform to remove, disable or restore an item.
+	EventActionRequested = "action.requested"
+	// EventNoticeDue hands the platform a notice to show its user.
+	EventNoticeDue = "notice.due"
+	// EventOrderDueSoon warns that a removal order's 24-hour deadline is 4 hours away (RO-03).
+	EventOrderDueSoon = "order.due_soon"
+	// EventOrderExecuted carries an order's Annex VI confirmation (RO-06).
+	EventOrderExecuted = "order.executed"
+	// EventReportSent says a report reached its destination (EU Centre, NCMEC).
+	EventReportSent = "report.sent"
+	// EventRiskAssessmentDue reminds that a service's risk assessment is due soon (RA-07).
+	EventRiskAssessmentDue = "risk.assessment_due"
 )
 
 // Events lists every webhook event.
-var Events = []string{EventContentMatched, EventCaseDecided}
+var Events = []string{EventContentMatched, EventCaseDecided, EventActionRequested, EventNoticeDue,
+	EventOrderDueSoon, EventOrderExecuted, EventReportSent, EventRiskAssessmentDue}
 
 // Webhook is a platform URL that receives events, signed with its secret.
 type Webhook struct {

@@ -32,8 +32,8 @@ func caseActor(ctx context.Context) (vigil.Actor, error) {
 
 // checkCaseReader refuses actors that may neither work cases nor audit them.
 func checkCaseReader(ctx context.Context) error {
-	if a := vigil.ActorFrom(ctx); !a.Can(vigil.ScopeCases) && !a.CanAudit() {
-		return vigil.Errorf(vigil.EFORBIDDEN, "reading cases needs the %s permission or the auditor role", vigil.ScopeCases)
+	if a := vigil.ActorFrom(ctx); !a.Can(vigil.ScopeCases) && !a.Can(vigil.ScopeReports) && !a.CanAudit() {
+		return vigil.Errorf(vigil.EFORBIDDEN, "reading cases needs the %s or %s permission or the auditor role", vigil.ScopeCases, vigil.ScopeReports)
 	}
 	return nil
 }
@@ -214,6 +214,11 @@ func (tx *Tx) decide(c *vigil.Case, d vigil.Decision, actor vigil.Actor) error {
 	c.Updated = tx.now
 	if err := tx.setCaseState(*c); err != nil {
 		return err
+	}
+	if c.Status == vigil.CaseConfirmed {
+		if err := tx.confirmed(*c, id); err != nil {
+			return err
+		}
 	}
 	if c.Status != vigil.CaseEscalated {
 		if err := tx.deleteCaseMedia(c.ID); err != nil {

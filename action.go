@@ -1,0 +1,60 @@
+package vigil
+
+import "time"
+
+// PrefixAction starts the public id of an action.
+const PrefixAction = "act"
+
+// ActionKind is what the platform is asked to do with a content item or its uploader.
+type ActionKind string
+
+// The action kinds.
+const (
+	ActionRemove  ActionKind = "remove"  // delete the item everywhere (RO-04: in all Member States)
+	ActionDisable ActionKind = "disable" // make the item unreachable but keep it
+	ActionRestore ActionKind = "restore" // undo a removal or disabling, e.g. after an upheld complaint
+	ActionSuspend ActionKind = "suspend" // suspend the uploader's account
+)
+
+// ActionTrigger is why an action was taken; the transparency report breaks removals down by it
+// (TR-03).
+type ActionTrigger string
+
+// The action triggers.
+const (
+	TriggerOwnInitiative ActionTrigger = "own_initiative" // a confirmed case of the provider's own detection
+	TriggerRemovalOrder  ActionTrigger = "removal_order"  // an authority's removal order
+	TriggerAuthority     ActionTrigger = "authority"      // a notice from a competent authority
+	TriggerEUCentre      ActionTrigger = "eu_centre"      // a notification from the EU Centre
+	TriggerThirdParty    ActionTrigger = "third_party"    // a hotline, trusted flagger or user
+	TriggerComplaint     ActionTrigger = "complaint"      // an upheld complaint (restores)
+)
+
+// ActionStatus is where an action stands.
+type ActionStatus string
+
+// The action statuses.
+const (
+	ActionRequested ActionStatus = "requested" // sent to the platform's webhook
+	ActionDone      ActionStatus = "done"      // the platform confirmed it
+	ActionHeld      ActionStatus = "held"      // not sent: a do-not-remove hold covers the item (RP-18)
+	ActionFailed    ActionStatus = "failed"    // the platform reported it could not act
+)
+
+// Action is a request to the platform to remove, disable or restore an item, recorded with
+// its time and why.
+type Action struct {
+	ID        string
+	Kind      ActionKind
+	Trigger   ActionTrigger
+	ContentID string // "" when an order names only a URL
+	URL       string // the item's URL, when known: orders name URLs
+	Service   string
+	CaseID    string // the case that led to it, if any
+	Reference string // the order, complaint or hold id behind it, if any
+	Status    ActionStatus
+	HoldID    string // for held: the hold that stopped it
+	Reason    string
+	Requested time.Time
+	Done      time.Time // when the platform confirmed it
+}

@@ -1,0 +1,51 @@
+package vigil
+
+import "time"
+
+// PrefixHold starts the public id of a hold.
+const PrefixHold = "hld"
+
+// HoldKind is what a hold stops.
+type HoldKind string
+
+// The hold kinds.
+const (
+	// HoldDoNotRemove exempts an item from removal, automatic or not, at law enforcement's
+	// request through the EU Centre (RP-18, Art. 48(6)(b)): at most 18 months.
+	HoldDoNotRemove HoldKind = "do_not_remove"
+	// HoldDoNotInform suspends user notices about an item: from the EU Centre for at most 18
+	// months (RP-15, Art. 48(7)), or from a removal order's non-disclosure for at most 6 weeks,
+	// extendable once by at most 6 weeks (RO-08).
+	HoldDoNotInform HoldKind = "do_not_inform"
+	// HoldLegal keeps an item's evidence past its deletion deadline, for ongoing redress or an
+	// authority's or court's request, whose reference it carries (PR-04).
+	HoldLegal HoldKind = "legal"
+)
+
+// Hold limits, from requirements RP-18, RP-15/EC-14 and RO-08.
+const (
+	MaxEUCentreHold     = 18 * 30 * 24 * time.Hour // "18 months" counted as 540 days, never longer
+	MaxNonDisclosure    = 6 * 7 * 24 * time.Hour
+	MaxNonDisclosureExt = 6 * 7 * 24 * time.Hour
+)
+
+// Hold stops removal, user notices or evidence deletion for one content item until Until.
+type Hold struct {
+	ID        string
+	Kind      HoldKind
+	ContentID string
+	CaseID    string
+	Authority string // who asked: EU Centre, a court, a CA, an order's issuing authority
+	Reference string // their reference: required
+	Reason    string
+	Start     time.Time
+	Until     time.Time
+	Extended  bool      // a non-disclosure hold may be extended once
+	Released  time.Time // zero while in force; set when released early
+	Created   time.Time
+}
+
+// Active reports whether h is in force at t.
+func (h Hold) Active(t time.Time) bool {
+	return !t.Before(h.Start) && t.Before(h.Until) && (h.Released.IsZero() || t.Before(h.Released))
+}
