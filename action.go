@@ -1,6 +1,9 @@
 package vigil
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // PrefixAction starts the public id of an action.
 const PrefixAction = "act"
@@ -57,4 +60,25 @@ type Action struct {
 	Reason    string
 	Requested time.Time
 	Done      time.Time // when the platform confirmed it
+}
+
+// ActionFilter selects actions for listing, newest first.
+type ActionFilter struct {
+	Status    ActionStatus // "" for every status
+	ContentID string
+	Cursor    string
+	Limit     int // default 50, at most 500
+}
+
+// ActionService lists the actions asked of the platform and records its answers.
+type ActionService interface {
+	Actions(ctx context.Context, f ActionFilter) (actions []Action, next string, err error)
+	Action(ctx context.Context, id string) (Action, error)
+	// Finish records that the platform did (ActionDone) or could not do (ActionFailed) a
+	// requested action.
+	Finish(ctx context.Context, id string, status ActionStatus, reason string) (Action, error)
+	// OnConfirm returns what a confirmed case of service asks the platform to do: remove,
+	// disable or none.
+	OnConfirm(ctx context.Context, service string) (string, error)
+	SetOnConfirm(ctx context.Context, service, kind string) error
 }

@@ -1,6 +1,9 @@
 package vigil
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // PrefixNotice starts the public id of a user notice.
 const PrefixNotice = "ntc"
@@ -49,4 +52,30 @@ type Notice struct {
 	Text      string // rendered from the template when sent
 	Sent      time.Time
 	Created   time.Time
+}
+
+// NoticeFilter selects notices for listing, newest first.
+type NoticeFilter struct {
+	Status    NoticeStatus // "" for every status
+	ContentID string
+	Cursor    string
+	Limit     int // default 50, at most 500
+}
+
+// NoticeSettings is what every notice says about the provider: who it is, where the user
+// complains to it, and the Coordinating Authority they may complain to (SG-08, RP-14, Art. 34).
+type NoticeSettings struct {
+	Provider     string // the provider's name, as users know it; the service's name when empty
+	ComplaintURL string // where the user files a complaint with the provider (SG-06)
+	Authority    string // the Coordinating Authority's name
+	AuthorityURL string
+	Updated      time.Time
+}
+
+// NoticeService reads the user notices, scheduled, held and sent, and keeps their settings.
+type NoticeService interface {
+	Notices(ctx context.Context, f NoticeFilter) (notices []Notice, next string, err error)
+	Notice(ctx context.Context, id string) (Notice, error)
+	NoticeSettings(ctx context.Context) (NoticeSettings, error)
+	SaveNoticeSettings(ctx context.Context, s NoticeSettings) (NoticeSettings, error)
 }

@@ -1,9 +1,16 @@
 package vigil
 
-import "time"
+import (
+	"context"
+	"crypto/ed25519"
+	"time"
+)
 
 // PrefixReport starts the public id of a report.
 const PrefixReport = "rep"
+
+// PrefixReportFeedback starts the public id of an EU Centre message about a report.
+const PrefixReportFeedback = "rfb"
 
 // ReportType is what kind of abuse a report is about (RP-06).
 type ReportType string
@@ -116,4 +123,204 @@ type ReportService struct {
 type ThirdCountryReport struct {
 	Entity    string `json:"entity"`
 	Reference string `json:"reference"`
+}
+
+// ReportStatus is where a report stands, from its draft to its delivery.
+type ReportStatus string
+
+// The report statuses.
+const (
+	ReportDraft ReportStatus = "draft" // drafted at confirmation; legal edits it and approves
+	// ReportAwaitingSecond has one approval and needs a second, different person's (PP-04).
+	ReportAwaitingSecond ReportStatus = "awaiting_second_approval"
+	ReportQueued         ReportStatus = "queued"    // approved; the sending worker has not started
+	ReportSending        ReportStatus = "sending"   // at least one destination's flow has started
+	ReportSent           ReportStatus = "sent"      // every enabled destination took it
+	ReportFailed         ReportStatus = "failed"    // a destination refused it for good
+	ReportRetracted      ReportStatus = "retracted" // withdrawn before it was sent
+)
+
+// ReportStatuses lists every report status, for validation and filters.
+var ReportStatuses = []ReportStatus{ReportDraft, ReportAwaitingSecond, ReportQueued, ReportSending,
+	ReportSent, ReportFailed, ReportRetracted}
+
+// Destination is where a report goes.
+type Destination string
+
+// The destinations. NCMEC is sent first so that its report id can be written into the EU
+// Centre's record (RP-09, NC-10).
+const (
+	DestNCMEC    Destination = "ncmec"
+	DestEUCentre Destination = "eu_centre"
+)
+
+// DestinationStatus is where a report stands at one destination.
+type DestinationStatus string
+
+// The destination statuses.
+const (
+	DestPending   DestinationStatus = "pending"   // not started
+	DestSubmitted DestinationStatus = "submitted" // NCMEC gave a report id; files follow, then finish
+	DestFinished  DestinationStatus = "finished"  // NCMEC finished the report
+	DestSent      DestinationStatus = "sent"      // the EU Centre took the report
+	DestRetracted DestinationStatus = "retracted" // NCMEC: the unfinished report was retracted
+	DestFailed    DestinationStatus = "failed"
+)
+
+// ReportDelivery is the state of a report at one destination.
+type ReportDelivery struct {
+	Destination Destination
+	Status      DestinationStatus
+	Reference   string    // the NCMEC report id or the EU Centre's reference
+	Started     time.Time // NCMEC: when submit succeeded, the age of an unfinished flow
+	Done        time.Time
+	Files       int // NCMEC: files uploaded so far
+	LastError   string
+}
+
+// ReportFile is one file of a CyberTipline report, recorded when its upload succeeded so that a
+// restarted flow never uploads it again.
+type ReportFile struct {
+	ContentID string
+	FileID    string
+	MD5       string // as NCMEC computed it, equal to the local one (NC-04)
+	Described bool   // its fileinfo was accepted
+}
+
+// Approval is one person's approval of a report.
+type Approval struct {
+	Approver string // user or key id
+	Name     string
+	Time     time.Time
+}
+
+// ApprovalsNeeded is how many different people must approve a report of type t before it is
+// sent: two for material not previously identified and for solicitation (PP-04, SG-05, IR-08),
+// one for known material.
+func ApprovalsNeeded(t ReportType) int {
+	if t == ReportKnown {
+		return 1
+	}
+	return 2
+}
+
+// Report is a report of one confirmed case: its record, its approvals and its delivery to each
+// destination.
+type Report struct {
+	ID         string
+	CaseID     string
+	DecisionID string // the confirming decision
+	Status     ReportStatus
+	Record     ReportRecord
+	Approvals  []Approval
+	Deliveries []ReportDelivery
+	Files      []ReportFile // the CyberTipline files uploaded so far
+	Awareness  time.Time    // the confirmation: the RP-01 clock starts here
+	Approved   time.Time    // the approval that queued it
+	Sent       time.Time    // the EU Centre (or the last enabled destination) took it
+	// RetractRequested is set when someone asked to retract a report whose CyberTipline flow had
+	// started: the sending worker retracts it there.
+	RetractRequested bool
+	Attempts         int // failed attempts since the last step that succeeded
+	NextTry          time.Time
+	LastError        string
+	Created          time.Time
+	Updated          time.Time
+}
+
+// Delivery returns the report's state at d, and false when it does not go there.
+func (r Report) Delivery(d Destination) (ReportDelivery, bool) {
+	for _, s := range r.Deliveries {
+		if s.Destination == d {
+			return s, true
+		}
+	}
+	return ReportDelivery{}, false
+}
+
+// FeedbackKind is what the EU Centre said about a report it received.
+type FeedbackKind string
+
+// The feedback kinds.
+const (
+	// FeedbackUnfounded: the report is manifestly unfounded; the user is told now (RP-15).
+	FeedbackUnfounded FeedbackKind = "manifestly_unfounded"
+	// FeedbackDoNotInform: do not tell the user until Until (at most 18 months, RP-15).
+	FeedbackDoNotInform FeedbackKind = "do_not_inform"
+	// FeedbackDoNotRemove: leave the items up until Until (at most 18 months, RP-18).
+	FeedbackDoNotRemove FeedbackKind = "do_not_remove"
+	// FeedbackRequestInfo: the EU Centre asks for missing information (RP-17).
+	FeedbackRequestInfo FeedbackKind = "request_info"
+)
+
+// ReportFeedback is one message of the EU Centre about a report.
+type ReportFeedback struct {
+	ID        string
+	ReportID  string
+	Kind      FeedbackKind
+	Until     time.Time // for the holds
+	Reference string    // the EU Centre's or law enforcement's reference: required for the holds
+	Text      string    // for request_info: what is asked
+	Received  time.Time
+}
+
+// ReportSettings is how this provider reports, set by an admin.
+type ReportSettings struct {
+	Provider   ReportProvider
+	LegalBasis string // RP-12: written into every new draft
+	EUCentre   bool   // send to the EU Centre
+	NCMEC      bool   // send to the NCMEC CyberTipline (US providers, RP-20)
+	// EUCentreURL is where EU Centre reports are posted.
+	EUCentreURL string
+	// NCMECEnvironment is "production" for the live CyberTipline; anything else is the test
+	// environment (NC-01).
+	NCMECEnvironment string
+	// NCMECURL, when set, replaces the environment's base URL: for the in-repo fake.
+	NCMECURL      string
+	NCMECUser     string
+	NCMECPassword string // write only: never read back; empty on save keeps the stored one
+	HasPassword   bool   // read only: a password is stored
+	Updated       time.Time
+}
+
+// ReportFilter selects reports for a listing. Zero fields select everything.
+type ReportFilter struct {
+	Status []ReportStatus
+	Cursor string
+	Limit  int // default 50, at most 500
+}
+
+// ReportWorkflow drafts, edits, approves and tracks reports (named so because ReportService is
+// the record's service field). Reports hold personal data: every
+// read of one is audited. Methods read the acting user from the context and need the reports
+// scope; settings need admin.
+type ReportWorkflow interface {
+	Reports(ctx context.Context, f ReportFilter) (reports []Report, next string, err error)
+	Report(ctx context.Context, id string) (Report, error)
+	// EditReport replaces the record of a draft; approvals given so far are withdrawn.
+	EditReport(ctx context.Context, id string, rec ReportRecord) (Report, error)
+	// ApproveReport records the acting person's approval and queues the report once enough
+	// different people approved it (ApprovalsNeeded).
+	ApproveReport(ctx context.Context, id string) (Report, error)
+	// RetractReport withdraws a report that is not sent yet.
+	RetractReport(ctx context.Context, id, reason string) (Report, error)
+	// Feedback records the EU Centre's message about a sent report and acts on it: releases or
+	// holds the user notice, holds removal (RP-15, RP-17, RP-18).
+	Feedback(ctx context.Context, f ReportFeedback) (ReportFeedback, error)
+	FeedbackOf(ctx context.Context, reportID string) ([]ReportFeedback, error)
+	ReportSettings(ctx context.Context) (ReportSettings, error)
+	SaveReportSettings(ctx context.Context, s ReportSettings) (ReportSettings, error)
+	// SigningKey is the provider's Ed25519 public key that signs EU Centre reports.
+	SigningKey(ctx context.Context) (ed25519.PublicKey, error)
+}
+
+// ReportSentEvent is the data of a report.sent webhook event. It names the report and the case, never
+// the personal data the report holds.
+type ReportSentEvent struct {
+	ReportID  string `json:"report_id"`
+	CaseID    string `json:"case_id"`
+	ContentID string `json:"content_id"`
+	// References maps each destination that took the report to its reference there.
+	References map[Destination]string `json:"references"`
+	Sent       string                 `json:"sent_at"` // RFC 3339 with milliseconds
 }

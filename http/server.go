@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vigilproject/vigil"
 	"github.com/vigilproject/vigil/match"
+	"github.com/vigilproject/vigil/transparency"
 	"github.com/vigilproject/vigil/urlfetch"
 )
 
@@ -33,6 +34,18 @@ type Server struct {
 	Matcher  *match.Matcher
 	// Banks stores the banks the Matcher indexes, for the bank API's reads (audited).
 	Banks vigil.BankService
+	// Orders receives authority orders and tracks their 24-hour clocks; nil: the orders API answers 503.
+	Orders vigil.OrderService
+	// AfterMatch: actions, holds, user notices and complaints; unset: their routes answer 503.
+	AfterMatch AfterMatch
+	// Reports drafts, approves and tracks reports to the EU Centre and NCMEC; nil: the reports API answers 503.
+	Reports vigil.ReportWorkflow
+	// Evidence is the evidence vault's records and exports; nil: the evidence API answers 503.
+	Evidence vigil.EvidenceService
+	// Transparency generates the yearly transparency report; nil: its API answers 503.
+	Transparency *transparency.Service
+	// Risks is the risk register (Art. 3-5); nil: its API answers 503.
+	Risks vigil.RiskService
 	// Fetcher downloads the URLs of the HMA-compatible /h/hash and /m/lookup; nil: a
 	// urlfetch.Fetcher with its defaults.
 	Fetcher *urlfetch.Fetcher
@@ -82,7 +95,7 @@ func (s *Server) buildHandler() http.Handler {
 	s.routes = nil
 	for _, add := range []func(){
 		s.systemRoutes, s.bankRoutes, s.contentRoutes, s.caseRoutes,
-		s.userRoutes, s.webhookRoutes, s.auditRoutes, s.hmaRoutes, s.uiRoutes,
+		s.userRoutes, s.webhookRoutes, s.auditRoutes, s.hmaRoutes, s.uiRoutes, s.orderRoutes, s.reportRoutes, s.actionRoutes, s.evidenceRoutes, s.transparencyRoutes, s.riskRoutes,
 	} {
 		add()
 	}

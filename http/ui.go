@@ -91,12 +91,15 @@ type page struct {
 	CSRF   string
 	Notice string
 	Data   any
+	// Orders is the banner of authority orders near or past their deadline (RO-03); nil: none.
+	Orders *orderBanner
 }
 
 // render writes page name with status. Pages are rendered to a buffer first so that a template
 // error becomes a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Actor = vigil.ActorFrom(r.Context())
+	p.Orders = s.orderBannerFor(r.Context())
 	if sess, ok := sessionFrom(r.Context()); ok {
 		p.CSRF = sess.CSRF
 	}

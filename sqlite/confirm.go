@@ -7,5 +7,11 @@ import "github.com/vigilproject/vigil"
 // evidence is preserved before the case's media is deleted, the report is drafted, and the
 // platform is asked to act.
 func (tx *Tx) confirmed(c vigil.Case, decisionID string) error {
-	return nil
+	if err := tx.preserveConfirmed(c); err != nil {
+		return err
+	}
+	if err := tx.DraftReport(c, decisionID); err != nil {
+		return err
+	}
+	return tx.actOnConfirm(c, decisionID)
 }

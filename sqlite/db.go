@@ -42,6 +42,7 @@ type DB struct {
 	// OnEnqueue, when set, is called after a transaction that queued outbound messages commits,
 	// so the delivery worker starts at once instead of at its next poll.
 	OnEnqueue func()
+	evidence  evidenceConfig // the evidence vault and retention policy (evidence.go)
 }
 
 // Option configures Open.

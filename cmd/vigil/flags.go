@@ -53,6 +53,8 @@ var globalFlags = map[string]bool{
 	"max-bytes":       true, // the largest file to read
 	"key":             true, // the API key that commands calling the service send
 	"master-key-file": true, // the service database's master key
+
+	"evidence-key-file": true, // the evidence vault's key (cmd/vigil/evidence_flags.go)
 }
 
 // envName is the environment variable that sets the flag name of command: VIGIL_ and the

@@ -46,6 +46,7 @@ type serveConfig struct {
 	tlsCert, tlsKey string
 	workers         int
 	grace           time.Duration
+	evidence        evidenceFlags // the evidence vault's key and retention policy (serve_evidence.go)
 	// listening, when set, receives the address once the server accepts connections; tests use
 	// it to find a server started on port 0.
 	listening chan<- string
@@ -62,6 +63,7 @@ func runServe(e *env, args []string) int {
 	fs.StringVar(&cfg.tlsKey, "tls-key", "", "the private key of --tls-cert, in `FILE` (PEM)")
 	fs.IntVar(&cfg.workers, "workers", 0, "hash `N` items at once (0: one per CPU)")
 	fs.DurationVar(&cfg.grace, "grace", 30*time.Second, "on shutdown, wait up to `DURATION` for work in flight")
+	addEvidenceFlags(e, fs, &cfg.evidence)
 	if err := parseFlags(fs, args, e.lookupEnv); err != nil {
 		return usageStatus(err)
 	}
@@ -215,6 +217,14 @@ func newService(ctx context.Context, db *sqlite.DB, cfg serveConfig, log *slog.L
 		Matcher: matcher, Banks: banks, Secure: cfg.tlsCert != "",
 		Ready: db.Ping,
 	}
+	if err := serveEvidence(workCtx, db, cfg, svc); err != nil {
+		svc.stop(cfg.grace)
+		return nil, err
+	}
+	serveOrders(workCtx, db, svc)
+	serveActions(workCtx, db, svc)
+	serveReports(workCtx, db, svc)
+	serveRisk(workCtx, db, svc)
 	return svc, nil
 }
 

@@ -1,0 +1,71 @@
+// Package notice decides when a user is told about what happened to their content and renders
+// what they are told. The timing is a pure function of the notice, the do-not-inform holds on
+// its item and the clock (RP-15, RO-07, RO-08), so it is tested with plain times; the Worker
+// sends the notices that fall due.
+package notice
+
+import (
+	"time"
+
+	"github.com/vigilproject/vigil"
+)
+
+// Timing is when a notice is due and why.
+type Timing struct {
+	Due    time.Time
+	Status vigil.NoticeStatus // scheduled, or held when a do-not-inform hold delays it
+	HoldID string             // the hold that delays it the longest, for held
+}
+
+// Schedule computes the timing of a notice of kind about an event at basis, given the holds on
+// its item and released, the time the EU Centre called the report manifestly unfounded (zero
+// when it has not).
+//
+// A report notice is due three months after the report (RP-15, Art. 12(2)); a removal,
+// complaint or restored notice is due at once (RO-07: without undue delay). Report and removal
+// notices wait for the end of every do-not-inform hold that starts before the notice would be
+// due (RP-15, RO-08); complaint and restored notices answer the user's own
+// request or undo an error and are never held. A manifestly unfounded report is notified at
+// once, whichever holds exist: the EU Centre's answer ends the matter (RP-15: "whichever is
+// first").
+func Schedule(kind vigil.NoticeKind, basis time.Time, holds []vigil.Hold, released time.Time) Timing {
+	due := basis
+	if kind == vigil.NoticeReport {
+		due = basis.Add(vigil.ReportNoticeDelay)
+	}
+	if !released.IsZero() {
+		if released.Before(due) {
+			due = released
+		}
+		return Timing{Due: due, Status: vigil.NoticeScheduled}
+	}
+	if !holdable(kind) {
+		return Timing{Due: due, Status: vigil.NoticeScheduled}
+	}
+	t := Timing{Due: due, Status: vigil.NoticeScheduled}
+	// Each pass moves the due time to the end of a hold that covers it; a hold that starts
+	// within another's period then covers the new due time, so repeat until none moves it. The
+	// due time only grows, so at most len(holds) passes change it.
+	for moved := true; moved; {
+		moved = false
+		for _, h := range holds {
+			if delays(h, t.Due) {
+				t.Due, t.Status, t.HoldID = h.End(), vigil.NoticeHeld, h.ID
+				moved = true
+			}
+		}
+	}
+	return t
+}
+
+// holdable reports whether a do-not-inform hold can delay a notice of kind.
+func holdable(kind vigil.NoticeKind) bool {
+	return kind == vigil.NoticeReport || kind == vigil.NoticeRemoval
+}
+
+// delays reports whether hold h pushes a notice due at due further out: a do-not-inform hold
+// that starts no later than due and ends after it. A hold that has ended still explains when
+// the notice fell due; one that arrives after the notice was due is too late to stop it.
+func delays(h vigil.Hold, due time.Time) bool {
+	return h.Kind == vigil.HoldDoNotInform && h.Start.Compare(due) <= 0 && h.End().After(due)
+}

@@ -1,0 +1,243 @@
+package reporting
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/vigilproject/vigil"
+)
+
+// Defaults of the Worker's zero fields.
+const (
+	// DefaultMaxFlowAge is how long an unfinished CyberTipline report is kept trying before it is
+	// retracted: NCMEC deletes unfinished reports after 24 hours at the earliest, so the worker
+	// gives up well before and retracts, rather than let NCMEC expire a half-sent report.
+	DefaultMaxFlowAge = 20 * time.Hour
+	DefaultBaseDelay  = 30 * time.Second
+	DefaultMaxDelay   = time.Hour
+	DefaultInterval   = 2 * time.Second
+	batchSize         = 20
+)
+
+// ncmecEntity names NCMEC in the EU Centre record's third-country reports (RP-09).
+const ncmecEntity = "NCMEC (National Center for Missing & Exploited Children, US)"
+
+// Worker sends due reports. Tick does one pass at Clock.Now(); Run ticks until its context ends.
+// Only one worker may run per database ("vigil serve" holds a lock on its data directory).
+type Worker struct {
+	Store Store
+	Media Media
+	Clock vigil.Clock
+	// Connect builds the destinations the current settings enable; called once per pass, so a
+	// settings change takes effect at the next one.
+	Connect func(ctx context.Context, s vigil.ReportSettings) (Destinations, error)
+
+	MaxFlowAge time.Duration // default DefaultMaxFlowAge
+	BaseDelay  time.Duration // the first retry's delay; default DefaultBaseDelay
+	MaxDelay   time.Duration // the longest delay between retries; default DefaultMaxDelay
+	Interval   time.Duration // Run's pause between passes; default DefaultInterval
+	// Jitter returns a number in [0, 1) that spreads retries; default math/rand/v2.Float64.
+	Jitter func() float64
+	// Observe, when set, is told the time from awareness (the confirmation) to the submission
+	// at each destination: the RP-01 metric.
+	Observe func(d vigil.Destination, delay time.Duration)
+	Log     *slog.Logger
+}
+
+// storeError marks a failure to record a step: the report stays due and the pass reports it.
+type storeError struct{ err error }
+
+func (s storeError) Error() string { return s.err.Error() }
+func (s storeError) Unwrap() error { return s.err }
+
+// stored wraps a store call's error as a storeError.
+func stored(err error) error {
+	if err == nil {
+		return nil
+	}
+	return storeError{err}
+}
+
+// Run ticks every Interval until ctx ends, logging the errors of a pass.
+func (w *Worker) Run(ctx context.Context) {
+	t := time.NewTicker(cmpOr(w.Interval, DefaultInterval))
+	defer t.Stop()
+	for {
+		if err := w.Tick(ctx); err != nil && ctx.Err() == nil {
+			w.log().Error("sending reports", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Tick takes the reports due now and moves each as far as it goes: every step that succeeds is
+// recorded; a failure is recorded as a retry, or as final. It returns the failures to record.
+func (w *Worker) Tick(ctx context.Context) error {
+	reps, err := w.Store.DueReports(ctx, batchSize)
+	if err != nil || len(reps) == 0 {
+		return err
+	}
+	settings, err := w.Store.SendingSettings(ctx)
+	if err != nil {
+		return err
+	}
+	dests, err := w.Connect(ctx, settings)
+	if err != nil {
+		return fmt.Errorf("connect to the report destinations: %w", err)
+	}
+	var errs []error
+	for _, rep := range reps {
+		if err := w.send(ctx, rep, dests); err != nil {
+			errs = append(errs, fmt.Errorf("report %s: %w", rep.ID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// flow is one report's pass.
+type flow struct {
+	w     *Worker
+	rep   vigil.Report
+	dests Destinations
+	now   time.Time
+	media []byte // the case's content, read once when a step needs it
+}
+
+// send moves rep on: a requested retraction, else NCMEC's flow, the EU Centre, completion.
+func (w *Worker) send(ctx context.Context, rep vigil.Report, dests Destinations) error {
+	f := &flow{w: w, rep: rep, dests: dests, now: w.Clock.Now()}
+	nd, toNCMEC := rep.Delivery(vigil.DestNCMEC)
+	if rep.RetractRequested {
+		return f.retract(ctx, nd.Reference, "retraction requested")
+	}
+	if toNCMEC && nd.Status != vigil.DestFinished {
+		ref, err := f.ncmec(ctx, nd)
+		if err != nil {
+			return f.failure(ctx, vigil.DestNCMEC, ref, err)
+		}
+		nd.Reference = ref
+	}
+	if ed, ok := rep.Delivery(vigil.DestEUCentre); ok && ed.Status != vigil.DestSent {
+		if err := f.euCentre(ctx, nd.Reference); err != nil {
+			return f.failure(ctx, vigil.DestEUCentre, "", err)
+		}
+	}
+	return stored(w.Store.Complete(ctx, rep.ID))
+}
+
+// failure records err of destination d: a store failure is returned as is; a final failure,
+// or an unfinished CyberTipline flow past its age, ends the report (retracting at NCMEC when a
+// report id is held); anything else is retried later.
+func (f *flow) failure(ctx context.Context, d vigil.Destination, ncmecRef string, err error) error {
+	if _, ok := errors.AsType[storeError](err); ok {
+		return err
+	}
+	reason := err.Error()
+	if d == vigil.DestNCMEC && ncmecRef != "" && f.flowTooOld() {
+		reason = fmt.Sprintf("the CyberTipline flow is older than %s: %s", f.w.maxFlowAge(), reason)
+		return f.retract(ctx, ncmecRef, reason)
+	}
+	if !IsPermanent(err) {
+		return f.retry(ctx, reason)
+	}
+	if d == vigil.DestNCMEC && ncmecRef != "" {
+		return f.retract(ctx, ncmecRef, reason)
+	}
+	return stored(f.w.Store.Failed(ctx, f.rep.ID, d, reason))
+}
+
+// flowTooOld reports whether the report's CyberTipline flow started more than MaxFlowAge ago.
+func (f *flow) flowTooOld() bool {
+	nd, _ := f.rep.Delivery(vigil.DestNCMEC)
+	return !nd.Started.IsZero() && f.now.Sub(nd.Started) > f.w.maxFlowAge()
+}
+
+// retract retracts the CyberTipline report ncmecRef, when there is one, and records it; reason
+// is why ("" when someone asked). A retraction that fails for now is retried.
+func (f *flow) retract(ctx context.Context, ncmecRef, reason string) error {
+	if ncmecRef == "" {
+		return stored(f.w.Store.Retracted(ctx, f.rep.ID))
+	}
+	if f.dests.NCMEC == nil {
+		return f.retry(ctx, "retracting the CyberTipline report needs NCMEC enabled in the report settings")
+	}
+	if err := f.dests.NCMEC.Retract(ctx, ncmecRef); err != nil {
+		if IsPermanent(err) {
+			return stored(f.w.Store.Failed(ctx, f.rep.ID, vigil.DestNCMEC, "retract: "+err.Error()))
+		}
+		return f.retry(ctx, "retract: "+err.Error())
+	}
+	return stored(f.w.Store.NCMECRetracted(ctx, f.rep.ID, reason))
+}
+
+// retry records a failed attempt and the next one's time.
+func (f *flow) retry(ctx context.Context, reason string) error {
+	at := f.now.Add(f.w.backoff(f.rep.Attempts + 1))
+	return stored(f.w.Store.Retry(ctx, f.rep.ID, at, reason))
+}
+
+// backoff is the delay before attempt n (1 for the first retry): BaseDelay doubled per attempt
+// up to MaxDelay, of which a random half is taken off so that retries spread out.
+func (w *Worker) backoff(n int) time.Duration {
+	base, max := cmpOr(w.BaseDelay, DefaultBaseDelay), cmpOr(w.MaxDelay, DefaultMaxDelay)
+	d := base
+	for i := 1; i < n && d < max; i++ {
+		d *= 2
+	}
+	d = min(d, max)
+	jitter := rand.Float64
+	if w.Jitter != nil {
+		jitter = w.Jitter
+	}
+	return d/2 + time.Duration(jitter()*float64(d/2))
+}
+
+func (w *Worker) maxFlowAge() time.Duration { return cmpOr(w.MaxFlowAge, DefaultMaxFlowAge) }
+
+func (w *Worker) log() *slog.Logger {
+	if w.Log != nil {
+		return w.Log
+	}
+	return slog.Default()
+}
+
+// observe reports the awareness-to-submission delay at d.
+func (f *flow) observe(d vigil.Destination) {
+	if f.w.Observe != nil {
+		f.w.Observe(d, f.now.Sub(f.rep.Awareness))
+	}
+}
+
+// cmpOr returns d, or def when d is not positive.
+func cmpOr(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// caseMedia returns the case's content from the evidence vault, read once per pass. Evidence
+// that is missing or not kept for reporting is a final failure.
+func (f *flow) caseMedia(ctx context.Context) ([]byte, error) {
+	if f.media != nil {
+		return f.media, nil
+	}
+	data, _, err := f.w.Media.CaseMedia(ctx, f.rep.CaseID, string(vigil.PurposeReport))
+	switch vigil.ErrorCode(err) {
+	case "":
+	case vigil.ENOTFOUND, vigil.EFORBIDDEN:
+		return nil, Permanent(fmt.Errorf("the content to attach: %w", err))
+	default:
+		return nil, fmt.Errorf("the content to attach: %w", err)
+	}
+	f.media = data
+	return data, nil
+}

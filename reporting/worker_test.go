@@ -1,0 +1,266 @@
+package reporting
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/vigilproject/vigil"
+	"github.com/vigilproject/vigil/internal/fakeclock"
+)
+
+var t0 = time.Date(2026, 9, 1, 10, 0, 0, 0, time.UTC)
+
+// rig is a worker on doubles with one queued report to the destinations dests.
+type rig struct {
+	clock *fakeclock.Clock
+	store *memStore
+	nc    *fakeNCMEC
+	eu    *fakeEU
+	w     *Worker
+	seen  map[vigil.Destination]time.Duration
+}
+
+func newRig(dests ...vigil.Destination) *rig {
+	r := &rig{clock: fakeclock.New(t0), nc: &fakeNCMEC{fail: map[string]error{}}, eu: &fakeEU{},
+		seen: map[vigil.Destination]time.Duration{}}
+	rep := vigil.Report{ID: "rep_1", CaseID: "cas_1", Status: vigil.ReportQueued, Awareness: t0.Add(-time.Hour),
+		NextTry: t0, Record: vigil.ReportRecord{Type: vigil.ReportKnown,
+			Content: []vigil.ReportContent{{ContentID: "cnt_1", FileName: "a.png"}}}}
+	for _, d := range dests {
+		rep.Deliveries = append(rep.Deliveries, vigil.ReportDelivery{Destination: d, Status: vigil.DestPending})
+	}
+	r.store = &memStore{rep: rep}
+	r.w = &Worker{Store: r.store, Media: fakeMedia{data: []byte("benign test payload")}, Clock: r.clock,
+		Jitter: func() float64 { return 0 },
+		Connect: func(context.Context, vigil.ReportSettings) (Destinations, error) {
+			var d Destinations
+			if slices.Contains(dests, vigil.DestNCMEC) {
+				d.NCMEC = r.nc
+			}
+			if slices.Contains(dests, vigil.DestEUCentre) {
+				d.EUCentre = r.eu
+			}
+			return d, nil
+		},
+		Observe: func(d vigil.Destination, delay time.Duration) { r.seen[d] = delay },
+	}
+	return r
+}
+
+func (r *rig) tick(t *testing.T) {
+	t.Helper()
+	if err := r.w.Tick(context.Background()); err != nil {
+		t.Fatalf("Tick: %v", err)
+	}
+}
+
+// RP-09, RP-20, NC-10: NCMEC first, its report id in the EU Centre's record, then sent.
+func TestWorkerSendsNCMECThenEUCentre(t *testing.T) {
+	r := newRig(vigil.DestNCMEC, vigil.DestEUCentre)
+	r.tick(t)
+	want := []string{"submitted 1001", "uploaded cnt_1", "described cnt_1", "finished", "eu EU-rep_1", "complete"}
+	if !slices.Equal(r.store.steps, want) {
+		t.Fatalf("steps %v, want %v", r.store.steps, want)
+	}
+	if len(r.eu.recs) != 1 || r.eu.keys[0] != "rep_1" {
+		t.Fatalf("EU Centre got %d records with keys %v, want 1 with the report id", len(r.eu.recs), r.eu.keys)
+	}
+	rec := r.eu.recs[0]
+	if len(rec.ThirdCountry) != 1 || rec.ThirdCountry[0].Reference != "1001" {
+		t.Errorf("third-country reports %+v, want the NCMEC report id 1001 (RP-09)", rec.ThirdCountry)
+	}
+	if !rec.Issued.Equal(t0) {
+		t.Errorf("issued %v, want the sending time %v (RP-03)", rec.Issued, t0)
+	}
+	if r.seen[vigil.DestNCMEC] != time.Hour || r.seen[vigil.DestEUCentre] != time.Hour {
+		t.Errorf("awareness-to-submission delays %v, want 1h each (RP-01)", r.seen)
+	}
+}
+
+// NC-03: a flow recorded up to an upload resumes there: no second submit, no second upload.
+func TestWorkerResumesFromTheLastRecordedStep(t *testing.T) {
+	tests := []struct {
+		name  string
+		files []vigil.ReportFile
+		calls []string
+	}{
+		{"after submit", nil, []string{"upload", "fileinfo", "finish"}},
+		{"after upload", []vigil.ReportFile{{ContentID: "cnt_1", FileID: "f1"}}, []string{"fileinfo", "finish"}},
+		{"after fileinfo", []vigil.ReportFile{{ContentID: "cnt_1", FileID: "f1", Described: true}}, []string{"finish"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(vigil.DestNCMEC)
+			r.store.rep.Status = vigil.ReportSending
+			r.store.rep.Deliveries[0] = vigil.ReportDelivery{Destination: vigil.DestNCMEC, Status: vigil.DestSubmitted,
+				Reference: "77", Started: t0.Add(-time.Minute)}
+			r.store.rep.Files = tt.files
+			r.tick(t)
+			if !slices.Equal(r.nc.calls, tt.calls) {
+				t.Errorf("calls %v, want %v", r.nc.calls, tt.calls)
+			}
+			if r.store.rep.Status != vigil.ReportSent {
+				t.Errorf("status %s, want sent", r.store.rep.Status)
+			}
+		})
+	}
+}
+
+// A failure that may pass is retried after a backoff that doubles per attempt, up to the
+// maximum, with jitter taking off at most half.
+func TestWorkerRetriesWithBackoff(t *testing.T) {
+	r := newRig(vigil.DestNCMEC)
+	r.w.BaseDelay, r.w.MaxDelay = time.Minute, 10*time.Minute
+	r.w.Jitter = func() float64 { return 0.5 }
+	var delays []time.Duration
+	for range 6 {
+		r.nc.fail["submit"] = errors.New("connection reset")
+		r.tick(t)
+		delays = append(delays, r.store.rep.NextTry.Sub(r.clock.Now()))
+		r.clock.Set(r.store.rep.NextTry)
+	}
+	// d/2 + 0.5*d/2 = 0.75d for d = 1, 2, 4, 8, 10, 10 minutes.
+	want := []time.Duration{45 * time.Second, 90 * time.Second, 3 * time.Minute, 6 * time.Minute, 450 * time.Second, 450 * time.Second}
+	if !slices.Equal(delays, want) {
+		t.Errorf("delays %v, want %v", delays, want)
+	}
+	if r.store.rep.Attempts != 6 || r.store.rep.LastError == "" {
+		t.Errorf("attempts %d, last error %q", r.store.rep.Attempts, r.store.rep.LastError)
+	}
+	r.tick(t)
+	if r.store.rep.Status != vigil.ReportSent {
+		t.Errorf("status %s after the failures passed, want sent", r.store.rep.Status)
+	}
+}
+
+func TestBackoffJitterBounds(t *testing.T) {
+	for _, j := range []float64{0, 0.25, 0.999} {
+		w := &Worker{Jitter: func() float64 { return j }}
+		for n := 1; n <= 20; n++ {
+			d := w.backoff(n)
+			full := min(DefaultBaseDelay<<min(n-1, 10), DefaultMaxDelay)
+			if d < full/2 || d > full {
+				t.Errorf("jitter %v attempt %d: %v outside [%v, %v]", j, n, d, full/2, full)
+			}
+		}
+	}
+}
+
+// NC-03: a flow that fails for good, or runs too long, is retracted at NCMEC, never left
+// half-finished, and the report fails; the EU Centre is not sent a report NCMEC refused.
+func TestWorkerRetractsFailedFlows(t *testing.T) {
+	tests := []struct {
+		name    string
+		fail    string
+		err     error
+		age     time.Duration
+		calls   []string
+		status  vigil.ReportStatus
+		ncmecAt vigil.DestinationStatus
+	}{
+		{"permanent upload failure", "upload", Permanent(errors.New("4200 malformed file")), time.Minute,
+			[]string{"upload", "retract"}, vigil.ReportFailed, vigil.DestRetracted},
+		{"retryable failure of an old flow", "fileinfo", errors.New("timeout"), 21 * time.Hour,
+			[]string{"upload", "fileinfo", "retract"}, vigil.ReportFailed, vigil.DestRetracted},
+		{"retryable failure of a young flow", "fileinfo", errors.New("timeout"), time.Hour,
+			[]string{"upload", "fileinfo"}, vigil.ReportSending, vigil.DestSubmitted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(vigil.DestNCMEC, vigil.DestEUCentre)
+			r.store.rep.Status = vigil.ReportSending
+			r.store.rep.Deliveries[0] = vigil.ReportDelivery{Destination: vigil.DestNCMEC, Status: vigil.DestSubmitted,
+				Reference: "55", Started: t0.Add(-tt.age)}
+			r.nc.fail[tt.fail] = tt.err
+			r.tick(t)
+			if !slices.Equal(r.nc.calls, tt.calls) {
+				t.Errorf("calls %v, want %v", r.nc.calls, tt.calls)
+			}
+			if r.store.rep.Status != tt.status || r.store.rep.Deliveries[0].Status != tt.ncmecAt {
+				t.Errorf("report %s, NCMEC %s; want %s, %s", r.store.rep.Status, r.store.rep.Deliveries[0].Status, tt.status, tt.ncmecAt)
+			}
+			if len(r.eu.recs) != 0 {
+				t.Errorf("the EU Centre got %d records, want none", len(r.eu.recs))
+			}
+		})
+	}
+}
+
+// A permanent failure before NCMEC gave an id fails the report with nothing to retract.
+func TestWorkerFailsBeforeSubmit(t *testing.T) {
+	r := newRig(vigil.DestNCMEC)
+	r.nc.fail["submit"] = Permanent(errors.New("3100 not authorised"))
+	r.tick(t)
+	if !slices.Equal(r.store.steps, []string{"failed ncmec"}) || r.store.rep.Status != vigil.ReportFailed {
+		t.Errorf("steps %v status %s, want one failure", r.store.steps, r.store.rep.Status)
+	}
+}
+
+// A requested retraction retracts at NCMEC when the flow started there, and withdraws the
+// report otherwise.
+func TestWorkerRetractsOnRequest(t *testing.T) {
+	for _, ref := range []string{"", "88"} {
+		t.Run("ref="+ref, func(t *testing.T) {
+			r := newRig(vigil.DestNCMEC)
+			r.store.rep.RetractRequested = true
+			r.store.rep.Deliveries[0].Reference = ref
+			r.tick(t)
+			if r.store.rep.Status != vigil.ReportRetracted {
+				t.Errorf("status %s, want retracted", r.store.rep.Status)
+			}
+			if got := slices.Contains(r.nc.calls, "retract"); got != (ref != "") {
+				t.Errorf("retract called %v with reference %q", got, ref)
+			}
+		})
+	}
+}
+
+// A failure to record a step leaves the report due for the next pass, which does not repeat the
+// steps recorded before it.
+func TestWorkerStoreFailureIsReturned(t *testing.T) {
+	r := newRig(vigil.DestNCMEC)
+	r.store.failNext = "uploaded cnt_1"
+	if err := r.w.Tick(context.Background()); err == nil {
+		t.Fatal("Tick hid the store failure")
+	}
+	r.tick(t)
+	if n := count(r.nc.calls, "submit"); n != 1 {
+		t.Errorf("%d submits, want 1", n)
+	}
+	if r.store.rep.Status != vigil.ReportSent {
+		t.Errorf("status %s, want sent", r.store.rep.Status)
+	}
+}
+
+// Evidence not kept for reporting fails the report at the EU Centre without retries.
+func TestWorkerWithoutEvidence(t *testing.T) {
+	r := newRig(vigil.DestEUCentre)
+	r.w.Media = fakeMedia{}
+	r.tick(t)
+	if r.store.rep.Status != vigil.ReportFailed {
+		t.Errorf("status %s, want failed", r.store.rep.Status)
+	}
+}
+
+// A destination disabled after the report was queued fails it rather than retrying forever.
+func TestWorkerDisabledDestination(t *testing.T) {
+	r := newRig(vigil.DestEUCentre)
+	r.w.Connect = func(context.Context, vigil.ReportSettings) (Destinations, error) { return Destinations{}, nil }
+	r.tick(t)
+	if r.store.rep.Status != vigil.ReportFailed {
+		t.Errorf("status %s, want failed", r.store.rep.Status)
+	}
+}
+
+func count(calls []string, name string) int {
+	n := 0
+	for _, c := range calls {
+		if c == name {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,250 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/vigilproject/vigil"
+)
+
+// The sending worker's store: it reads the reports due and records each step of their delivery
+// in its own transaction before the worker takes the next, so that a restart resumes from the
+// last step recorded (and never repeats one that succeeded).
+
+// DueReports returns up to limit reports the sending worker should work on now, with their
+// records: queued or sending ones whose next try has come, oldest due first. Finding none
+// takes only a read, so an idle worker never holds the write lock.
+func (s *ReportStore) DueReports(ctx context.Context, limit int) ([]vigil.Report, error) {
+	var ids []string
+	err := queryEach(ctx, s.db.read, `SELECT id FROM reports WHERE status IN ('queued', 'sending') AND next_try <= ?
+		ORDER BY next_try, id LIMIT `+strconv.Itoa(limit), ms(s.db.Clock.Now()), func(r *sql.Rows) error {
+		var id string
+		err := r.Scan(&id)
+		ids = append(ids, id)
+		return err
+	})
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	var out []vigil.Report
+	err = s.db.Update(ctx, func(tx *Tx) error {
+		for _, id := range ids {
+			rep, err := tx.report(id)
+			if err != nil {
+				return err
+			}
+			// Someone may have withdrawn it since the read.
+			if rep.Status != vigil.ReportQueued && rep.Status != vigil.ReportSending {
+				continue
+			}
+			if err := tx.noteRemoval(&rep.Record); err != nil {
+				return err
+			}
+			out = append(out, rep)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("due reports: %w", err)
+	}
+	return out, nil
+}
+
+// noteRemoval marks rec's material removed, with the time, when the platform confirmed the
+// removal or disabling of one of its items before the report leaves (RP-10).
+func (tx *Tx) noteRemoval(rec *vigil.ReportRecord) error {
+	if rec.Removed {
+		return nil
+	}
+	for _, item := range rec.Content {
+		var done int64
+		err := tx.QueryRowContext(tx.ctx, `SELECT coalesce(min(done), 0) FROM actions WHERE content_id = ?
+			AND kind IN ('remove', 'disable') AND status = 'done'`, item.ContentID).Scan(&done)
+		if err != nil {
+			return fmt.Errorf("removal of %s: %w", item.ContentID, err)
+		}
+		if done != 0 {
+			rec.Removed, rec.RemovedAt = true, fromMS(done)
+			return nil
+		}
+	}
+	return nil
+}
+
+// step runs fn in a transaction on report id as the system, then audits action with detail.
+func (s *ReportStore) step(ctx context.Context, id, action string, detail map[string]any, fn func(tx *Tx) error) error {
+	ctx = vigil.WithActor(ctx, vigil.System)
+	err := s.db.Update(ctx, func(tx *Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if action == "" {
+			return nil
+		}
+		return tx.Audit(action, "report", id, caseAuditDetail(detail))
+	})
+	if err != nil {
+		return fmt.Errorf("report %s: %w", id, err)
+	}
+	return nil
+}
+
+// progress marks report id as sending, with its attempts reset: a step succeeded.
+func (tx *Tx) progress(id string) error {
+	_, err := tx.ExecContext(tx.ctx, `UPDATE reports SET status = ?, attempts = 0, last_error = '', updated = ?
+		WHERE id = ?`, vigil.ReportSending, ms(tx.now), id)
+	return err
+}
+
+// setDestination writes a destination's status, and its reference when given.
+func (tx *Tx) setDestination(id string, d vigil.Destination, status vigil.DestinationStatus, ref, lastError string) error {
+	var started, done string
+	switch status {
+	case vigil.DestSubmitted:
+		started = ", started = ?"
+	case vigil.DestFinished, vigil.DestSent:
+		done = ", done = ?"
+	}
+	args := []any{status, ref, ref, lastError}
+	if started != "" || done != "" {
+		args = append(args, ms(tx.now))
+	}
+	res, err := tx.ExecContext(tx.ctx, `UPDATE report_destinations SET status = ?,
+		reference = CASE WHEN ? != '' THEN ? ELSE reference END, last_error = ?`+started+done+`
+		WHERE report_id = ? AND destination = ?`, append(args, id, d)...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("report %s does not go to %s", id, d)
+	}
+	return tx.progress(id)
+}
+
+// NCMECSubmitted records the CyberTipline report id that submit returned.
+func (s *ReportStore) NCMECSubmitted(ctx context.Context, id, ncmecID string) error {
+	return s.step(ctx, id, "report.ncmec_submit", map[string]any{"ncmec_report_id": ncmecID}, func(tx *Tx) error {
+		return tx.setDestination(id, vigil.DestNCMEC, vigil.DestSubmitted, ncmecID, "")
+	})
+}
+
+// NCMECUploaded records a file NCMEC took for the report, with its file id and MD5.
+func (s *ReportStore) NCMECUploaded(ctx context.Context, id, contentID, fileID, md5 string) error {
+	return s.step(ctx, id, "report.ncmec_upload", map[string]any{"content_id": contentID, "file_id": fileID}, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO report_ncmec_files (report_id, content_id, file_id, md5)
+			VALUES (?, ?, ?, ?)`, id, contentID, fileID, md5)
+		if err != nil {
+			return err
+		}
+		return tx.progress(id)
+	})
+}
+
+// NCMECDescribed records that NCMEC accepted the file details of contentID's file.
+func (s *ReportStore) NCMECDescribed(ctx context.Context, id, contentID string) error {
+	return s.step(ctx, id, "", nil, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE report_ncmec_files SET described = 1 WHERE report_id = ? AND content_id = ?`, id, contentID)
+		if err != nil {
+			return err
+		}
+		return tx.progress(id)
+	})
+}
+
+// NCMECFinished records that NCMEC finished the report: it is delivered there for good.
+func (s *ReportStore) NCMECFinished(ctx context.Context, id string) error {
+	return s.step(ctx, id, "report.ncmec_finish", nil, func(tx *Tx) error {
+		return tx.setDestination(id, vigil.DestNCMEC, vigil.DestFinished, "", "")
+	})
+}
+
+// NCMECRetracted records that the unfinished CyberTipline report was retracted, because
+// someone asked (the report is then retracted) or because its flow failed (reason; the report
+// then failed).
+func (s *ReportStore) NCMECRetracted(ctx context.Context, id, reason string) error {
+	return s.step(ctx, id, "report.ncmec_retract", map[string]any{"reason": reason}, func(tx *Tx) error {
+		if err := tx.setDestination(id, vigil.DestNCMEC, vigil.DestRetracted, "", reason); err != nil {
+			return err
+		}
+		var requested bool
+		if err := tx.QueryRowContext(ctx, `SELECT retract_requested FROM reports WHERE id = ?`, id).Scan(&requested); err != nil {
+			return err
+		}
+		if requested {
+			return tx.setReportStatus(id, vigil.ReportRetracted, "")
+		}
+		return tx.setReportStatus(id, vigil.ReportFailed, reason)
+	})
+}
+
+// Retracted records that a report whose flow had not started at NCMEC was withdrawn.
+func (s *ReportStore) Retracted(ctx context.Context, id string) error {
+	return s.step(ctx, id, "report.withdraw", nil, func(tx *Tx) error {
+		return tx.setReportStatus(id, vigil.ReportRetracted, "")
+	})
+}
+
+// EUSent records the EU Centre's reference for the report.
+func (s *ReportStore) EUSent(ctx context.Context, id, reference string) error {
+	return s.step(ctx, id, "report.eu_send", map[string]any{"reference": reference}, func(tx *Tx) error {
+		return tx.setDestination(id, vigil.DestEUCentre, vigil.DestSent, reference, "")
+	})
+}
+
+// Failed records that destination d refused the report for good (reason); the report failed.
+func (s *ReportStore) Failed(ctx context.Context, id string, d vigil.Destination, reason string) error {
+	return s.step(ctx, id, "report.fail", map[string]any{"destination": d, "reason": reason}, func(tx *Tx) error {
+		if err := tx.setDestination(id, d, vigil.DestFailed, "", reason); err != nil {
+			return err
+		}
+		return tx.setReportStatus(id, vigil.ReportFailed, reason)
+	})
+}
+
+// Retry records a failed attempt (reason) and when to try again.
+func (s *ReportStore) Retry(ctx context.Context, id string, at time.Time, reason string) error {
+	return s.step(ctx, id, "", nil, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE reports SET attempts = attempts + 1, next_try = ?, last_error = ?,
+			updated = ? WHERE id = ?`, ms(at), reason, ms(tx.now), id)
+		return err
+	})
+}
+
+// Complete marks a report sent once every destination took it: it enqueues report.sent and,
+// when the EU Centre took it, schedules the user's report notice from that time (RP-15: three
+// months later unless the EU Centre says otherwise).
+func (s *ReportStore) Complete(ctx context.Context, id string) error {
+	return s.step(ctx, id, "report.sent", nil, func(tx *Tx) error {
+		rep, err := reportByID(ctx, tx, id, nil)
+		if err != nil {
+			return err
+		}
+		refs := map[vigil.Destination]string{}
+		for _, d := range rep.Deliveries {
+			if d.Status != vigil.DestFinished && d.Status != vigil.DestSent {
+				return fmt.Errorf("not delivered to %s yet", d.Destination)
+			}
+			refs[d.Destination] = d.Reference
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE reports SET status = ?, sent = ?, last_error = '', updated = ?
+			WHERE id = ?`, vigil.ReportSent, ms(tx.now), ms(tx.now), id); err != nil {
+			return err
+		}
+		c, err := caseByID(ctx, tx, rep.CaseID)
+		if err != nil {
+			return err
+		}
+		if eu, ok := rep.Delivery(vigil.DestEUCentre); ok {
+			_, err := tx.ScheduleNotice(vigil.Notice{Kind: vigil.NoticeReport, ContentID: c.ContentID,
+				CaseID: c.ID, Reference: id, Basis: eu.Done})
+			if err != nil {
+				return err
+			}
+		}
+		return tx.Enqueue(vigil.EventReportSent, vigil.ReportSentEvent{ReportID: id, CaseID: c.ID,
+			ContentID: c.ContentID, References: refs, Sent: webhookTime(tx.now)})
+	})
+}
