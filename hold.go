@@ -27,10 +27,16 @@ const (
 
 // Hold limits, from requirements RP-18, RP-15/EC-14 and RO-08.
 const (
-	MaxEUCentreHold     = 18 * 30 * 24 * time.Hour // "18 months" counted as 540 days, never longer
-	MaxNonDisclosure    = 6 * 7 * 24 * time.Hour
-	MaxNonDisclosureExt = 6 * 7 * 24 * time.Hour
+	MaxEUCentreHoldMonths = 18 // calendar months
+	MaxNonDisclosure      = 6 * 7 * 24 * time.Hour
+	MaxNonDisclosureExt   = 6 * 7 * 24 * time.Hour
 )
+
+// LatestEUCentreHoldEnd is the latest end of a do-not-remove or do-not-inform hold the EU
+// Centre asks for from start: 18 calendar months later (RP-18, EC-14).
+func LatestEUCentreHoldEnd(start time.Time) time.Time {
+	return start.AddDate(0, MaxEUCentreHoldMonths, 0)
+}
 
 // Hold stops removal, user notices or evidence deletion for one content item until Until.
 type Hold struct {

@@ -30,9 +30,14 @@ const (
 	NoticeCancelled NoticeStatus = "cancelled"
 )
 
-// ReportNoticeDelay is how long after a report the user is told of it when the EU Centre has
-// neither called the report manifestly unfounded nor asked for silence (RP-15, Art. 12(2)).
-const ReportNoticeDelay = 3 * 30 * 24 * time.Hour
+// ReportNoticeMonths is how many calendar months after a report the user is told of it when
+// the EU Centre has neither called the report manifestly unfounded nor asked for silence
+// (RP-15, Art. 12(2)).
+const ReportNoticeMonths = 3
+
+// ReportNoticeDue is when the user is told of a report sent at sent, unless the EU Centre says
+// otherwise: three calendar months later, never a day early whatever the month's length.
+func ReportNoticeDue(sent time.Time) time.Time { return sent.AddDate(0, ReportNoticeMonths, 0) }
 
 // Notice is a message to the uploader of an item, delivered through the platform's webhook in
 // the user's language when known.

@@ -34,7 +34,8 @@ var OrderKinds = []OrderKind{OrderRemoval, OrderBlocking, OrderDelisting, OrderV
 type OrderStatus string
 
 // The order statuses. Paused and cannot_execute both stop the clock (RO-05): paused while a
-// cause on the provider's side lasts (force majeure, technical impossibility), cannot_execute
+// cause on the provider's side lasts (force majeure, technical impossibility) or while an EU
+// Centre do-not-remove hold keeps one of the order's items online (RP-18), cannot_execute
 // while the provider waits for the authority to clarify (manifest error, insufficient
 // information).
 const (
@@ -63,7 +64,14 @@ const (
 	PauseInsufficientInformation PauseReason = "insufficient_information"
 )
 
-// PauseReasons lists every pause reason.
+// PauseDoNotRemoveHold stops an order's clock while an EU Centre do-not-remove hold (RP-18,
+// Art. 48(6)(b)) keeps one of its items online: the hold overrides the Art. 14 clock for the
+// items it names (requirements §0.2 item 5). It is no Annex V ground: the provider cannot give
+// it, only a hold in force when the order arrives sets it, the clock restarts by itself when
+// the held removal is sent, and the transparency report does not count it (TR-05).
+const PauseDoNotRemoveHold PauseReason = "do_not_remove_hold"
+
+// PauseReasons lists the grounds a provider may give in an Annex V or VIII notice.
 var PauseReasons = []PauseReason{PauseForceMajeure, PauseTechnical, PauseManifestError, PauseInsufficientInformation}
 
 // WaitsForAuthority reports whether the provider needs the authority's clarification to go on,
@@ -124,7 +132,8 @@ type OrderItem struct {
 	ActionID  string // the action requested for it (removal, delisting)
 }
 
-// OrderPause is one Annex V or Annex VIII notice: why the order could not be executed, when the
+// OrderPause is one Annex V or Annex VIII notice, or one stretch of time a do-not-remove hold
+// held the order's items (PauseDoNotRemoveHold): why the order could not be executed, when the
 // clock stopped and when it restarted (RO-05).
 type OrderPause struct {
 	Reason     PauseReason
@@ -132,6 +141,16 @@ type OrderPause struct {
 	Paused     time.Time
 	Resumed    time.Time // zero while the cause lasts
 	ResumeText string
+}
+
+// PausedByHold reports whether o's clock stands still because a do-not-remove hold keeps one
+// of its items online: only the hold's end restarts it, never a person (RP-18).
+func (o Order) PausedByHold() bool {
+	if o.PausedAt.IsZero() || len(o.Pauses) == 0 {
+		return false
+	}
+	last := o.Pauses[len(o.Pauses)-1]
+	return last.Reason == PauseDoNotRemoveHold && last.Resumed.IsZero()
 }
 
 // Order is an authority's order or voluntary notification as received, with its clock and

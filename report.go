@@ -61,7 +61,19 @@ type ReportRecord struct {
 	Account      string               `json:"account_decision,omitempty"`  // RP-13 Q11
 	LegalBasis   string               `json:"legal_basis"`                 // RP-12
 	Other        string               `json:"other_information,omitempty"` // RP-13 Q13
+	// Annotations are the CyberTipline's report annotations (requirements §10, NC-08), from
+	// ReportAnnotations: legal sets them in the report editor. They are NCMEC's classification
+	// and have no Annex III question: the EU Centre document does not carry them (its schema,
+	// eucentre/schema/report-v1.json, is Annex III's and admits no other member), so the same
+	// record renders to a valid EU Centre document with or without them.
+	Annotations []string `json:"annotations,omitempty"`
 }
+
+// ReportAnnotations lists the CyberTipline report annotations a record may carry, in the
+// order of the CyberTipline schema (requirements §10). A sextortion annotation also makes the
+// CyberTipline incident online enticement (NC-08).
+var ReportAnnotations = []string{"sextortion", "csamSolicitation", "minorToMinorInteraction", "spam",
+	"sadisticOnlineExploitation", "informational"}
 
 // ReportProvider identifies the reporting provider and its legal representative (RP-02).
 type ReportProvider struct {
@@ -304,6 +316,12 @@ type ReportWorkflow interface {
 	ApproveReport(ctx context.Context, id string) (Report, error)
 	// RetractReport withdraws a report that is not sent yet.
 	RetractReport(ctx context.Context, id, reason string) (Report, error)
+	// ResendReport sends again a report that failed or was retracted. A failed one is queued
+	// again with its approvals, or, with redraft, returns to draft without them so that its
+	// record can be corrected; a retracted one always returns to draft and needs its approvals
+	// again. Deliveries already made are not repeated: never a second finished CyberTipline
+	// report for one report.
+	ResendReport(ctx context.Context, id, reason string, redraft bool) (Report, error)
 	// Feedback records the EU Centre's message about a sent report and acts on it: releases or
 	// holds the user notice, holds removal (RP-15, RP-17, RP-18).
 	Feedback(ctx context.Context, f ReportFeedback) (ReportFeedback, error)

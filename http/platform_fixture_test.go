@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,8 @@ import (
 	"github.com/vigilproject/vigil"
 	"github.com/vigilproject/vigil/internal/fakeclock"
 	"github.com/vigilproject/vigil/sqlite"
+	"github.com/vigilproject/vigil/transparency"
+	"github.com/vigilproject/vigil/vault"
 )
 
 // platform is a whole server wired as "vigil serve" wires it, on a database in a temporary
@@ -30,15 +33,45 @@ type platform struct {
 
 func newPlatform(t *testing.T) *platform {
 	t.Helper()
-	clock := fakeclock.New(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
+	return newPlatformAt(t, time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
+}
+
+// newPlatformAt is newPlatform with its fake clock starting at start.
+func newPlatformAt(t *testing.T, start time.Time) *platform {
+	t.Helper()
+	clock := fakeclock.New(start)
 	st := newTestStack(t, clock)
 	p := st.startPipeline(t, clock, 1)
 	f := &platform{db: st.db, clock: clock, users: st.users}
 	f.srv = &Server{Clock: clock, Users: st.users, Content: p, Cases: sqlite.NewCaseStore(st.db, sqlite.AllowBankAdder(st.matcher)),
 		Audit: st.db, Webhooks: st.db, Matcher: st.matcher, Banks: st.banks, Ready: st.db.Ping}
+	wireAfterMatch(t, f.srv, st.db, clock)
 	f.ts = httptest.NewServer(f.srv.Handler())
 	t.Cleanup(f.ts.Close)
 	return f
+}
+
+// wireAfterMatch gives srv the services of issue 5 as "vigil serve" builds them
+// (cmd/vigil/serve_*.go), on db: the evidence vault (in a temporary directory, under the
+// default EU policy), reports, actions, holds, notices and complaints, orders, the transparency
+// report and the risk register. Their workers are not started: tests tick them on their clock.
+func wireAfterMatch(t *testing.T, srv *Server, db *sqlite.DB, clock vigil.Clock) {
+	t.Helper()
+	k := vault.GenerateKey()
+	v, err := vault.Open(vault.Config{Dir: filepath.Join(t.TempDir(), vault.DefaultDir), Key: &k})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.UseEvidence(v, vigil.DefaultRetentionPolicy); err != nil {
+		t.Fatal(err)
+	}
+	srv.Evidence = sqlite.NewEvidenceStore(db)
+	srv.Reports = sqlite.NewReportStore(db)
+	srv.AfterMatch = AfterMatch{Actions: sqlite.NewActions(db), Holds: sqlite.NewHolds(db),
+		Notices: sqlite.NewNotices(db), Complaints: sqlite.NewComplaints(db)}
+	srv.Orders = sqlite.NewOrderStore(db)
+	srv.Transparency = &transparency.Service{Store: sqlite.NewTransparencyStore(db), Clock: clock}
+	srv.Risks = sqlite.NewRiskStore(db)
 }
 
 // systemCtx acts as Vigil itself, to set up what a test needs.
@@ -65,11 +98,26 @@ func scopesText(scopes []vigil.Scope) string {
 // session signs a new user of role in and returns the session cookie value and CSRF token.
 func (f *platform) session(t *testing.T, role vigil.Role) (cookie, csrf string) {
 	t.Helper()
+	_, cookie, csrf = f.sessionNamed(t, role)
+	return cookie, csrf
+}
+
+// sessionNamed is session, also returning the user's name, to sign in again with signIn.
+func (f *platform) sessionNamed(t *testing.T, role vigil.Role) (name, cookie, csrf string) {
+	t.Helper()
 	f.sessions++
-	name := fmt.Sprintf("%s-%d", role, f.sessions)
+	name = fmt.Sprintf("%s-%d", role, f.sessions)
 	if _, err := f.users.CreateUser(systemCtx, name, role, "a password long enough"); err != nil {
 		t.Fatal(err)
 	}
+	cookie, csrf = f.signIn(t, name)
+	return name, cookie, csrf
+}
+
+// signIn signs user name, made by session, in again and returns the new session cookie value
+// and CSRF token.
+func (f *platform) signIn(t *testing.T, name string) (cookie, csrf string) {
+	t.Helper()
 	token, s, err := f.users.Login(context.Background(), name, "a password long enough")
 	if err != nil {
 		t.Fatal(err)

@@ -75,6 +75,30 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, statusOf(body.Error.Code), body)
 }
 
+// writeCreated answers with v as JSON: 201 when the request created it, else 200, for a
+// retry that an idempotency key matched to what the first request created.
+func writeCreated(w http.ResponseWriter, created bool, v any) {
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, v)
+}
+
+// whenServed wraps h, the handler of a service the server may be built without, so that it
+// answers 503 with message through answer (writeError for the API, renderError for pages)
+// while served reports false. served is asked at each request, not when the route is
+// declared.
+func whenServed(served func() bool, message string, answer func(http.ResponseWriter, *http.Request, error), h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !served() {
+			answer(w, r, vigil.Errorf(vigil.EUNAVAILABLE, "%s", message))
+			return
+		}
+		h(w, r)
+	}
+}
+
 // writeJSON answers with v as JSON.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

@@ -111,17 +111,18 @@ func TestAfterMatchAPI(t *testing.T) {
 	}
 
 	until := func(d time.Duration) string { return f.clock.Now().Add(d).Format(time.RFC3339) }
+	eighteenMonths := vigil.LatestEUCentreHoldEnd(f.clock.Now()).Sub(f.clock.Now())
 	hold := func(kind, d string) string {
 		return `{"kind":"` + kind + `","content_id":"` + f.contentID + `","authority":"EU Centre","reference":"EUC-1","until":"` + d + `"}`
 	}
 	var errBody struct{ Error struct{ Code, Field string } }
-	f.call(t, request{method: "POST", path: "/v1/holds", key: reports, body: hold("do_not_remove", until(vigil.MaxEUCentreHold+time.Hour))},
+	f.call(t, request{method: "POST", path: "/v1/holds", key: reports, body: hold("do_not_remove", until(eighteenMonths+time.Hour))},
 		http.StatusBadRequest, &errBody)
 	if errBody.Error.Field != "until" {
 		t.Errorf("error %+v, want one about until", errBody.Error)
 	}
 	var placed holdJSON
-	f.call(t, request{method: "POST", path: "/v1/holds", key: reports, body: hold("do_not_remove", until(vigil.MaxEUCentreHold))},
+	f.call(t, request{method: "POST", path: "/v1/holds", key: reports, body: hold("do_not_remove", until(eighteenMonths))},
 		http.StatusCreated, &placed)
 	if !placed.Active || placed.Kind != vigil.HoldDoNotRemove {
 		t.Errorf("placed %+v, want an active do-not-remove hold", placed)

@@ -51,10 +51,8 @@ func (s *Server) uiComplaints(w http.ResponseWriter, r *http.Request) {
 	}
 	p := complaintsPage{Complaints: cs, Status: q.Get("status"),
 		Statuses: []vigil.ComplaintStatus{vigil.ComplaintOpen, vigil.ComplaintAssigned, vigil.ComplaintDecided}}
-	if next != "" {
-		p.Next = template.URL("/complaints?" + url.Values{"status": {p.Status}, "cursor": {next}}.Encode())
-	}
-	s.render(w, r, http.StatusOK, "complaints", page{Title: "Complaints", Nav: "complaints", Notice: notice(r), Data: p})
+	p.Next = nextPageURL("/complaints", url.Values{"status": {p.Status}}, next)
+	s.render(w, r, http.StatusOK, "complaints", page{Title: "Complaints", Nav: "complaints", Notice: doneMessage(r), Data: p})
 }
 
 // complaintPage is the data of one complaint's page.
@@ -68,7 +66,7 @@ func (s *Server) uiComplaint(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "complaint", page{Title: "Complaint", Nav: "complaints", Notice: notice(r),
+	s.render(w, r, http.StatusOK, "complaint", page{Title: "Complaint", Nav: "complaints", Notice: doneMessage(r),
 		Data: complaintPage{Complaint: c}})
 }
 
@@ -106,11 +104,9 @@ func (s *Server) uiHolds(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := holdsPage{Holds: holds, Now: s.Clock.Now(),
-		Kinds: []vigil.HoldKind{vigil.HoldDoNotRemove, vigil.HoldDoNotInform, vigil.HoldLegal}}
-	if next != "" {
-		p.Next = template.URL("/holds?" + url.Values{"cursor": {next}}.Encode())
-	}
-	s.render(w, r, http.StatusOK, "holds", page{Title: "Holds", Nav: "holds", Notice: notice(r), Data: p})
+		Kinds: []vigil.HoldKind{vigil.HoldDoNotRemove, vigil.HoldDoNotInform, vigil.HoldLegal},
+		Next:  nextPageURL("/holds", nil, next)}
+	s.render(w, r, http.StatusOK, "holds", page{Title: "Holds", Nav: "holds", Notice: doneMessage(r), Data: p})
 }
 
 // formTime reads a datetime-local form value, taken as UTC.
@@ -171,10 +167,8 @@ func (s *Server) uiNotices(w http.ResponseWriter, r *http.Request) {
 	}
 	p := noticesPage{Settings: settings, Notices: ns, Status: q.Get("status"),
 		Statuses: []vigil.NoticeStatus{vigil.NoticeScheduled, vigil.NoticeHeld, vigil.NoticeSent, vigil.NoticeCancelled}}
-	if next != "" {
-		p.Next = template.URL("/notices?" + url.Values{"status": {p.Status}, "cursor": {next}}.Encode())
-	}
-	s.render(w, r, http.StatusOK, "notices", page{Title: "User notices", Nav: "notices", Notice: notice(r), Data: p})
+	p.Next = nextPageURL("/notices", url.Values{"status": {p.Status}}, next)
+	s.render(w, r, http.StatusOK, "notices", page{Title: "User notices", Nav: "notices", Notice: doneMessage(r), Data: p})
 }
 
 func (s *Server) uiSaveNoticeSettings(w http.ResponseWriter, r *http.Request) {

@@ -99,16 +99,12 @@ func (s *Server) apiFileComplaint(w http.ResponseWriter, r *http.Request) {
 	}
 	c, created, err := s.AfterMatch.Complaints.File(r.Context(), vigil.Complaint{ContentID: req.ContentID,
 		CaseID: req.CaseID, Uploader: req.Uploader, Kind: req.Kind, Text: req.Text, Language: req.Language},
-		r.Header.Get("Idempotency-Key"))
+		r.Header.Get(IdempotencyKeyHeader))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	writeJSON(w, status, toComplaintJSON(c))
+	writeCreated(w, created, toComplaintJSON(c))
 }
 
 func (s *Server) apiComplaint(w http.ResponseWriter, r *http.Request) {

@@ -3,7 +3,6 @@ package http
 import (
 	"bytes"
 	"net/http"
-	"strconv"
 
 	"github.com/vigilproject/vigil"
 	"github.com/vigilproject/vigil/vault"
@@ -55,13 +54,7 @@ func (s *Server) evidenceRoutes() {
 
 // needEvidence answers 503 when the server was built without the evidence vault.
 func (s *Server) needEvidence(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if s.Evidence == nil {
-			s.writeError(w, r, vigil.Errorf(vigil.EUNAVAILABLE, "the evidence vault is not served here"))
-			return
-		}
-		h(w, r)
-	}
+	return whenServed(func() bool { return s.Evidence != nil }, "the evidence vault is not served here", s.writeError, h)
 }
 
 func (s *Server) apiEvidenceList(w http.ResponseWriter, r *http.Request) {
@@ -85,15 +78,10 @@ func (s *Server) apiEvidenceList(w http.ResponseWriter, r *http.Request) {
 // evidenceFilterFrom reads an evidence listing's query parameters.
 func evidenceFilterFrom(r *http.Request) (vigil.EvidenceFilter, error) {
 	q := r.URL.Query()
-	f := vigil.EvidenceFilter{CaseID: q.Get("case_id"), Status: vigil.EvidenceStatus(q.Get("status")), Cursor: q.Get("cursor")}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			return f, vigil.FieldErrorf(vigil.EINVALID, "limit", "must be a whole number from 1 to 500")
-		}
-		f.Limit = n
-	}
-	return f, nil
+	f := vigil.EvidenceFilter{CaseID: q.Get("case_id"), Status: vigil.EvidenceStatus(q.Get("status"))}
+	var err error
+	f.Cursor, f.Limit, err = pageQuery(r)
+	return f, err
 }
 
 func (s *Server) apiEvidence(w http.ResponseWriter, r *http.Request) {

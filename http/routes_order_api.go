@@ -4,7 +4,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/vigilproject/vigil"
@@ -98,13 +97,7 @@ func (s *Server) orderRoutes() {
 
 // needOrders answers 503 when the server was built without the order service.
 func (s *Server) needOrders(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if s.Orders == nil {
-			s.writeError(w, r, vigil.Errorf(vigil.EUNAVAILABLE, "authority orders are not served here"))
-			return
-		}
-		h(w, r)
-	}
+	return whenServed(func() bool { return s.Orders != nil }, "authority orders are not served here", s.writeError, h)
 }
 
 func (s *Server) apiReceiveOrder(w http.ResponseWriter, r *http.Request) {
@@ -129,11 +122,7 @@ func (s *Server) apiReceiveOrder(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	writeJSON(w, status, toOrderJSON(got, s.Clock.Now()))
+	writeCreated(w, created, toOrderJSON(got, s.Clock.Now()))
 }
 
 func (s *Server) apiOrders(w http.ResponseWriter, r *http.Request) {
@@ -158,7 +147,7 @@ func (s *Server) apiOrders(w http.ResponseWriter, r *http.Request) {
 // orderFilterFrom reads an order listing's query parameters.
 func orderFilterFrom(r *http.Request) (vigil.OrderFilter, error) {
 	q := r.URL.Query()
-	f := vigil.OrderFilter{Cursor: q.Get("cursor")}
+	var f vigil.OrderFilter
 	if v := q.Get("kind"); v != "" {
 		for k := range strings.SplitSeq(v, ",") {
 			if !slices.Contains(vigil.OrderKinds, vigil.OrderKind(k)) {
@@ -175,14 +164,9 @@ func orderFilterFrom(r *http.Request) (vigil.OrderFilter, error) {
 			f.Status = append(f.Status, vigil.OrderStatus(st))
 		}
 	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			return f, vigil.FieldErrorf(vigil.EINVALID, "limit", "must be a whole number from 1 to 500")
-		}
-		f.Limit = n
-	}
-	return f, nil
+	var err error
+	f.Cursor, f.Limit, err = pageQuery(r)
+	return f, err
 }
 
 func knownOrderStatus(st vigil.OrderStatus) bool {

@@ -3,7 +3,6 @@ package http
 import (
 	"encoding/base64"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -176,6 +175,7 @@ func (s *Server) reportRoutes() {
 	s.handle(Route{Method: "POST", Pattern: "/v1/reports/{id}/retract", Access: API, Scope: vigil.ScopeReports, Tag: "reports",
 		Summary: "Withdraw a report not yet delivered; an open CyberTipline report is retracted there",
 		Request: retractRequest{Reason: "Filed for the wrong case"}, Response: ex, Handler: s.apiRetractReport})
+	s.reportResendRoutes(ex)
 	s.reportFeedbackRoutes(ex)
 	s.reportSettingsRoutes()
 	s.reportPageRoutes()
@@ -270,19 +270,15 @@ func (s *Server) apiReports(w http.ResponseWriter, r *http.Request) {
 
 // reportFilterFrom reads a report listing's query parameters.
 func reportFilterFrom(r *http.Request) (vigil.ReportFilter, error) {
-	q := r.URL.Query()
-	f := vigil.ReportFilter{Cursor: q.Get("cursor")}
-	if v := q.Get("status"); v != "" {
+	cursor, limit, err := pageQuery(r)
+	if err != nil {
+		return vigil.ReportFilter{}, err
+	}
+	f := vigil.ReportFilter{Cursor: cursor, Limit: limit}
+	if v := r.URL.Query().Get("status"); v != "" {
 		for st := range strings.SplitSeq(v, ",") {
 			f.Status = append(f.Status, vigil.ReportStatus(st))
 		}
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			return f, vigil.FieldErrorf(vigil.EINVALID, "limit", "must be a whole number from 1 to 500")
-		}
-		f.Limit = n
 	}
 	return f, nil
 }

@@ -72,7 +72,9 @@ func (f *platform) getJSON(t *testing.T, key, path string, out any) {
 // validated with the field named; feedback waits for the EU Centre to have the report.
 func TestReportRoutes(t *testing.T) {
 	f, id := reportPlatform(t)
-	ann, bob := f.key(t, vigil.ScopeReports), f.key(t, vigil.ScopeReports)
+	ann := f.key(t, vigil.ScopeReports)
+	annCookie, annCSRF := f.session(t, vigil.RoleLegal)
+	bobCookie, bobCSRF := f.session(t, vigil.RoleLegal)
 	var rep reportJSON
 	f.getJSON(t, ann, "/v1/reports/"+id, &rep)
 	if rep.Record == nil || rep.Record.Content[0].ContentID != "cnt_rep" {
@@ -85,25 +87,27 @@ func TestReportRoutes(t *testing.T) {
 		name, method, path, key, body string
 		status                        int
 		want                          string
+		cookie, csrf                  string // a signed-in person instead of the key
 	}{
-		{"edit type", "PUT", "/v1/reports/" + id + "/record", ann, string(raw), 200, `"approvals_needed":2`},
-		{"unknown field", "PUT", "/v1/reports/" + id + "/record", ann, `{"colour":"red"}`, 400, "unknown field"},
-		{"bad type", "PUT", "/v1/reports/" + id + "/record", ann, strings.Replace(string(raw), "new_csam", "rumour", 1), 400, `"field":"type"`},
-		{"first approval", "POST", "/v1/reports/" + id + "/approve", ann, "", 200, `"status":"awaiting_second_approval"`},
-		{"same approver again", "POST", "/v1/reports/" + id + "/approve", ann, "", 409, "someone else"},
-		{"second approver", "POST", "/v1/reports/" + id + "/approve", bob, "", 200, `"status":"queued"`},
-		{"feedback before sending", "POST", "/v1/reports/" + id + "/feedback", ann, `{"kind":"manifestly_unfounded"}`, 409, "EU Centre"},
-		{"feedback with a bad time", "POST", "/v1/reports/" + id + "/feedback", ann, `{"kind":"do_not_remove","until":"soon"}`, 400, `"field":"until"`},
-		{"retract without reason", "POST", "/v1/reports/" + id + "/retract", ann, `{"reason":""}`, 400, `"field":"reason"`},
-		{"retract", "POST", "/v1/reports/" + id + "/retract", ann, `{"reason":"filed twice"}`, 200, `"status":"retracted"`},
-		{"bad limit", "GET", "/v1/reports?limit=0", ann, "", 400, `"field":"limit"`},
-		{"filter", "GET", "/v1/reports?status=retracted", ann, "", 200, id},
-		{"settings hide the password", "GET", "/v1/reports/settings", ann, "", 200, `"has_ncmec_password":true`},
-		{"settings need admin to change", "PUT", "/v1/reports/settings", ann, `{}`, 403, "forbidden"},
+		{"edit type", "PUT", "/v1/reports/" + id + "/record", ann, string(raw), 200, `"approvals_needed":2`, "", ""},
+		{"unknown field", "PUT", "/v1/reports/" + id + "/record", ann, `{"colour":"red"}`, 400, "unknown field", "", ""},
+		{"bad type", "PUT", "/v1/reports/" + id + "/record", ann, strings.Replace(string(raw), "new_csam", "rumour", 1), 400, `"field":"type"`, "", ""},
+		{"an API key cannot approve", "POST", "/v1/reports/" + id + "/approve", ann, "", 403, "person", "", ""},
+		{"first approval", "POST", "/v1/reports/" + id + "/approve", "", "", 200, `"status":"awaiting_second_approval"`, annCookie, annCSRF},
+		{"same approver again", "POST", "/v1/reports/" + id + "/approve", "", "", 409, "someone else", annCookie, annCSRF},
+		{"second approver", "POST", "/v1/reports/" + id + "/approve", "", "", 200, `"status":"queued"`, bobCookie, bobCSRF},
+		{"feedback before sending", "POST", "/v1/reports/" + id + "/feedback", ann, `{"kind":"manifestly_unfounded"}`, 409, "EU Centre", "", ""},
+		{"feedback with a bad time", "POST", "/v1/reports/" + id + "/feedback", ann, `{"kind":"do_not_remove","until":"soon"}`, 400, `"field":"until"`, "", ""},
+		{"retract without reason", "POST", "/v1/reports/" + id + "/retract", ann, `{"reason":""}`, 400, `"field":"reason"`, "", ""},
+		{"retract", "POST", "/v1/reports/" + id + "/retract", ann, `{"reason":"filed twice"}`, 200, `"status":"retracted"`, "", ""},
+		{"bad limit", "GET", "/v1/reports?limit=0", ann, "", 400, `"field":"limit"`, "", ""},
+		{"filter", "GET", "/v1/reports?status=retracted", ann, "", 200, id, "", ""},
+		{"settings hide the password", "GET", "/v1/reports/settings", ann, "", 200, `"has_ncmec_password":true`, "", ""},
+		{"settings need admin to change", "PUT", "/v1/reports/settings", ann, `{}`, 403, "forbidden", "", ""},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
-			resp, body := f.do(t, request{method: s.method, path: s.path, key: s.key, body: s.body})
+			resp, body := f.do(t, request{method: s.method, path: s.path, key: s.key, body: s.body, cookie: s.cookie, csrf: s.csrf})
 			if resp.StatusCode != s.status || !strings.Contains(body, s.want) {
 				t.Fatalf("%d %s, want %d with %q", resp.StatusCode, body, s.status, s.want)
 			}
@@ -124,6 +128,7 @@ func TestSigningKeyRoute(t *testing.T) {
 // A server built without reports answers 503, not a crash.
 func TestReportRoutesWithoutService(t *testing.T) {
 	f := newPlatform(t)
+	f.srv.Reports = nil
 	resp, body := f.do(t, request{method: "GET", path: "/v1/reports", key: f.key(t, vigil.ScopeReports)})
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("%d %s, want 503", resp.StatusCode, body)

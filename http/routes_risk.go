@@ -231,18 +231,11 @@ func (s *Server) riskRoutes() {
 
 // needRisks answers 503, or an error page for pages, on a server built without the register.
 func (s *Server) needRisks(h http.HandlerFunc, page bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if s.Risks == nil {
-			err := vigil.Errorf(vigil.EUNAVAILABLE, "the risk register is not available on this server")
-			if page {
-				s.renderError(w, r, err)
-			} else {
-				s.writeError(w, r, err)
-			}
-			return
-		}
-		h(w, r)
+	answer := s.writeError
+	if page {
+		answer = s.renderError
 	}
+	return whenServed(func() bool { return s.Risks != nil }, "the risk register is not available on this server", answer, h)
 }
 
 func (s *Server) apiAssessments(w http.ResponseWriter, r *http.Request) {

@@ -32,6 +32,7 @@ var exampleTransparency = transparency.Report{
 		ByType: []transparency.Count{{Name: "known_csam", Count: 35}, {Name: "new_csam", Count: 0}, {Name: "solicitation", Count: 0}}},
 	Retention: transparency.Retention{Policy: transparency.RetentionPolicy, Jurisdictions: []string{"eu 12 months"},
 		EvidencePreserved: 35, EvidenceDeleted: 30},
+	Statements: exampleStatements,
 	SharedWith: []string{"EU Centre on Child Sexual Abuse", "National Center for Missing & Exploited Children (NCMEC)"},
 }
 
@@ -50,6 +51,7 @@ func (s *Server) transparencyRoutes() {
 	s.handle(Route{Method: "GET", Pattern: "/transparency", Access: Page, Scope: vigil.ScopeReports, Audit: true,
 		Tag: "ui", Summary: "Transparency report: a year's figures, with CSV, JSON and printable downloads",
 		Handler: s.uiTransparency})
+	s.transparencySettingsRoutes()
 }
 
 // transparencyService returns the transparency service, or an unavailable error on a server
@@ -106,6 +108,9 @@ type transparencyPage struct {
 	ByBank       []rateView
 	ComplaintAvg string
 	OrderAvg     string
+	// Settings is the provider's text, shown in a form to admins, who may change it.
+	Settings transparency.Settings
+	CanEdit  bool
 }
 
 // rateView is an error rate with its ratios as percentages.
@@ -149,8 +154,14 @@ func (s *Server) uiTransparency(w http.ResponseWriter, r *http.Request) {
 	}
 	p := transparencyPage{Year: year, Report: rep, BySignal: rateViews(rep.ErrorsBySignal), ByBank: rateViews(rep.ErrorsByBank),
 		ComplaintAvg: seconds(rep.Complaints.AverageDecisionSeconds), OrderAvg: seconds(rep.RemovalOrders.AverageExecutionSeconds)}
+	if p.CanEdit = vigil.ActorFrom(r.Context()).Can(vigil.ScopeAdmin); p.CanEdit {
+		if p.Settings, err = svc.Settings(r.Context()); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	for y := now.UTC().Year(); y >= transparency.MinYear; y-- {
 		p.Years = append(p.Years, y)
 	}
-	s.render(w, r, http.StatusOK, "transparency", page{Title: "Transparency report", Nav: "transparency", Data: p})
+	s.render(w, r, http.StatusOK, "transparency", page{Title: "Transparency report", Nav: "transparency", Notice: doneMessage(r), Data: p})
 }

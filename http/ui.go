@@ -33,7 +33,9 @@ func staticTree() fs.FS {
 // uiPages maps a page name to its template: the shared layout plus the page's own file. Parsed
 // once at start; a broken template fails every UI test.
 var uiPages = parsePages("login", "dashboard", "queue", "case", "banks", "bank", "users", "keys",
-	"services", "webhooks", "webhook", "audit", "error")
+	"services", "webhooks", "webhook", "audit", "error",
+	"reports", "report", "report_settings", "complaints", "complaint", "holds", "notices",
+	"orders", "order", "order_new", "evidence", "transparency", "risk", "risk_assessment")
 
 func parsePages(names ...string) map[string]*template.Template {
 	layout := template.Must(template.New("layout.html").Funcs(uiFuncs).ParseFS(uiFiles, "ui/templates/layout.html"))
@@ -152,9 +154,10 @@ func seeOther(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
-// notices are the messages a redirect may ask the next page to show, by key: the text is fixed
-// here so that a crafted link cannot make the UI say anything else.
-var notices = map[string]string{
+// doneMessages are the messages a redirect may ask the next page to show, by the key in its
+// "done" parameter: the text is fixed here so that a crafted link cannot make the UI say
+// anything else.
+var doneMessages = map[string]string{
 	"claimed":   "Case claimed: it is yours to review.",
 	"decided":   "Decision recorded.",
 	"commented": "Comment added.",
@@ -164,7 +167,16 @@ var notices = map[string]string{
 	"revoked":   "Key revoked.",
 	"retried":   "Delivery queued for another attempt.",
 	"next":      "Decision recorded. This is the next case in the queue.",
+
+	"report_edited":    "Record saved. Approvals given before the change were withdrawn.",
+	"report_approved":  "Approval recorded.",
+	"report_retracted": "Retraction recorded.",
+	"report_resent":    "Sent again: queued, or back to draft for its approvals.",
+	"report_settings":  "Report settings saved.",
+
+	"transparency_settings": "The provider's text in the transparency report saved.",
 }
 
-// notice returns the message r's "done" parameter names, if any.
-func notice(r *http.Request) string { return notices[r.URL.Query().Get("done")] }
+// doneMessage returns the message that r's "done" parameter names, if any: what the form
+// that redirected to r did.
+func doneMessage(r *http.Request) string { return doneMessages[r.URL.Query().Get("done")] }

@@ -24,7 +24,7 @@ func (s *Server) uiUsers(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "users", page{Title: "Users", Nav: "users", Notice: notice(r),
+	s.render(w, r, http.StatusOK, "users", page{Title: "Users", Nav: "users", Notice: doneMessage(r),
 		Data: usersPage{Users: users, Roles: vigil.Roles, DefaultCap: vigil.DefaultRevealsPerHour, MaxCap: vigil.MaxRevealsPerHour}})
 }
 
@@ -98,7 +98,7 @@ func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, p keysPage) 
 		return
 	}
 	p.Keys, p.Scopes = keys, vigil.Scopes
-	s.render(w, r, http.StatusOK, "keys", page{Title: "API keys", Nav: "keys", Notice: notice(r), Data: p})
+	s.render(w, r, http.StatusOK, "keys", page{Title: "API keys", Nav: "keys", Notice: doneMessage(r), Data: p})
 }
 
 // uiCreateKey makes a key and shows its secret in the response itself: there is no redirect,

@@ -29,7 +29,7 @@ func (s *Server) uiBanks(w http.ResponseWriter, r *http.Request) {
 	if s.Matcher != nil {
 		p.Indexed = s.Matcher.Len()
 	}
-	s.render(w, r, http.StatusOK, "banks", page{Title: "Banks", Nav: "banks", Notice: notice(r), Data: p})
+	s.render(w, r, http.StatusOK, "banks", page{Title: "Banks", Nav: "banks", Notice: doneMessage(r), Data: p})
 }
 
 // uiCreateBank creates an empty, enabled bank through the index, which stores it (and its audit
@@ -140,7 +140,7 @@ func (s *Server) uiBank(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.render(w, r, http.StatusOK, "bank", page{Title: "Bank " + b.Name, Nav: "banks", Notice: notice(r), Data: p})
+	s.render(w, r, http.StatusOK, "bank", page{Title: "Bank " + b.Name, Nav: "banks", Notice: doneMessage(r), Data: p})
 }
 
 // searchEntries reads the page of entries the search form asks for.

@@ -72,7 +72,7 @@ func (s *Server) uiCase(w http.ResponseWriter, r *http.Request) {
 			p.AllowBanks = append(p.AllowBanks, b.Name)
 		}
 	}
-	s.render(w, r, http.StatusOK, "case", page{Title: "Case " + c.ID, Nav: "queue", Notice: notice(r), Data: p})
+	s.render(w, r, http.StatusOK, "case", page{Title: "Case " + c.ID, Nav: "queue", Notice: doneMessage(r), Data: p})
 }
 
 // revealCount returns the acting reviewer's reveals over the last hour and their cap, as the

@@ -60,14 +60,11 @@ func (s *Server) uiQueue(w http.ResponseWriter, r *http.Request) {
 			Categories: strings.Join(matchCategories(c.Matches), ", "), Distance: bestDistance(c.Matches),
 			Mine: c.Assignee != "" && c.Assignee == me})
 	}
-	if next != "" {
-		nq := url.Values{"status": {p.Status}, "priority": {p.Priority}, "bank": {p.Bank}, "cursor": {next}}
-		p.Next = template.URL("/queue?" + nq.Encode())
-	}
+	p.Next = nextPageURL("/queue", url.Values{"status": {p.Status}, "priority": {p.Priority}, "bank": {p.Bank}}, next)
 	for _, b := range s.banks() {
 		p.Banks = append(p.Banks, b.Name)
 	}
-	s.render(w, r, http.StatusOK, "queue", page{Title: "Review queue", Nav: "queue", Notice: notice(r), Data: p})
+	s.render(w, r, http.StatusOK, "queue", page{Title: "Review queue", Nav: "queue", Notice: doneMessage(r), Data: p})
 }
 
 // matchCategories returns the distinct supplier categories of ms, in order of first appearance.

@@ -2,20 +2,19 @@ package http
 
 import (
 	"html/template"
-	"maps"
 	"net/http"
 	"net/url"
 
 	"github.com/vigilproject/vigil"
 )
 
-// The evidence page registers its template here rather than in the shared list of ui.go.
-func init() { maps.Copy(uiPages, parsePages("evidence")) }
-
-// evidencePageRoutes declares the evidence vault's page.
+// evidencePageRoutes declares the evidence vault's page, an error page on a server built
+// without the vault.
 func (s *Server) evidencePageRoutes() {
+	served := func() bool { return s.Evidence != nil }
 	s.handle(Route{Method: "GET", Pattern: "/evidence", Access: Page, Scope: vigil.ScopeEvidence, Tag: "ui",
-		Summary: "Evidence vault: kept objects, deadlines, legal holds and tombstones (audited)", Handler: s.uiEvidence})
+		Summary: "Evidence vault: kept objects, deadlines, legal holds and tombstones (audited)",
+		Handler: whenServed(served, "the evidence vault is not served here", s.renderError, s.uiEvidence)})
 }
 
 // evidencePage is the data of the evidence page.
@@ -28,10 +27,6 @@ type evidencePage struct {
 
 // uiEvidence lists evidence records, newest first, filtered by case and status.
 func (s *Server) uiEvidence(w http.ResponseWriter, r *http.Request) {
-	if s.Evidence == nil {
-		s.renderError(w, r, vigil.Errorf(vigil.EUNAVAILABLE, "the evidence vault is not served here"))
-		return
-	}
 	f, err := evidenceFilterFrom(r)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -43,8 +38,6 @@ func (s *Server) uiEvidence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := evidencePage{Items: list, CaseID: f.CaseID, Status: string(f.Status)}
-	if next != "" {
-		p.Next = template.URL("/evidence?" + url.Values{"case_id": {f.CaseID}, "status": {p.Status}, "cursor": {next}}.Encode())
-	}
+	p.Next = nextPageURL("/evidence", url.Values{"case_id": {f.CaseID}, "status": {p.Status}}, next)
 	s.render(w, r, http.StatusOK, "evidence", page{Title: "Evidence", Nav: "evidence", Data: p})
 }

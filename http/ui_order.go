@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"html/template"
-	"maps"
 	"net/http"
 	"net/url"
 	"time"
@@ -12,15 +11,14 @@ import (
 	"github.com/vigilproject/vigil"
 )
 
-// The order pages register their templates here rather than in the shared list of ui.go.
-func init() { maps.Copy(uiPages, parsePages("orders", "order", "order_new")) }
-
 // orderPageRoutes declares the orders pages: the queue, the Annex IV form, and one order with
-// its Annex V, resume and execute forms.
+// its Annex V, resume and execute forms. On a server built without orders they answer with an
+// error page.
 func (s *Server) orderPageRoutes() {
+	served := func() bool { return s.Orders != nil }
 	page := func(method, pattern, summary string, h http.HandlerFunc) {
 		s.handle(Route{Method: method, Pattern: pattern, Access: Page, Scope: vigil.ScopeOrders, Summary: summary,
-			Tag: "ui", Handler: s.needOrdersPage(h)})
+			Tag: "ui", Handler: whenServed(served, "authority orders are not served here", s.renderError, h)})
 	}
 	page("GET", "/orders", "Authority orders and, apart, notifications for voluntary consideration", s.uiOrders)
 	page("GET", "/orders/new", "Record an order received by other means (Annex IV form)", s.uiNewOrder)
@@ -29,17 +27,6 @@ func (s *Server) orderPageRoutes() {
 	page("POST", "/orders/{id}/cannot-execute", "Record an Annex V notice: the clock stops", s.uiCannotExecute)
 	page("POST", "/orders/{id}/resume", "Restart a paused order's clock", s.uiResumeOrder)
 	page("POST", "/orders/{id}/execute", "Record an order's execution", s.uiExecuteOrder)
-}
-
-// needOrdersPage answers with an error page when the server was built without orders.
-func (s *Server) needOrdersPage(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if s.Orders == nil {
-			s.renderError(w, r, vigil.Errorf(vigil.EUNAVAILABLE, "authority orders are not served here"))
-			return
-		}
-		h(w, r)
-	}
 }
 
 // orderBanner is what the banner on every page says while an order is within 4 hours of its
@@ -88,6 +75,15 @@ func roundedDuration(d time.Duration) string {
 	return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
 }
 
+// timeLeft writes what is left on an order's clock, e.g. "3h 12m" or, past the deadline,
+// "overdue by 0h 40m".
+func timeLeft(left time.Duration) string {
+	if left <= 0 {
+		return "overdue by " + roundedDuration(-left)
+	}
+	return roundedDuration(left)
+}
+
 // ordersPage is the data of the orders page.
 type ordersPage struct {
 	Voluntary bool // the voluntary queue (RO-10) rather than the orders
@@ -120,18 +116,12 @@ func (s *Server) uiOrders(w http.ResponseWriter, r *http.Request) {
 	for _, o := range list {
 		row := orderRow{Order: o, Deadline: o.DeadlineAt(now)}
 		if left, ok := o.Remaining(now); ok {
-			row.Urgent = left <= vigil.OrderDueSoon
-			row.Left = roundedDuration(left)
-			if left <= 0 {
-				row.Left = "overdue by " + roundedDuration(-left)
-			}
+			row.Urgent, row.Left = left <= vigil.OrderDueSoon, timeLeft(left)
 		}
 		p.Orders = append(p.Orders, row)
 	}
-	if next != "" {
-		p.Next = template.URL("/orders?" + url.Values{"queue": {q.Get("queue")}, "cursor": {next}}.Encode())
-	}
-	s.render(w, r, http.StatusOK, "orders", page{Title: "Orders", Nav: "orders", Notice: notice(r), Data: p})
+	p.Next = nextPageURL("/orders", url.Values{"queue": {q.Get("queue")}}, next)
+	s.render(w, r, http.StatusOK, "orders", page{Title: "Orders", Nav: "orders", Notice: doneMessage(r), Data: p})
 }
 
 // orderPage is the data of one order's page.
@@ -154,12 +144,9 @@ func (s *Server) uiOrder(w http.ResponseWriter, r *http.Request) {
 	p := orderPage{Order: o, Deadline: o.DeadlineAt(now), Reasons: vigil.PauseReasons,
 		Measures: measuresFor(o.Kind), Confirmation: string(o.Confirmation)}
 	if left, ok := o.Remaining(now); ok {
-		p.Left = roundedDuration(left)
-		if left <= 0 {
-			p.Left = "overdue by " + roundedDuration(-left)
-		}
+		p.Left = timeLeft(left)
 	}
-	s.render(w, r, http.StatusOK, "order", page{Title: "Order " + o.Reference, Nav: "orders", Notice: notice(r), Data: p})
+	s.render(w, r, http.StatusOK, "order", page{Title: "Order " + o.Reference, Nav: "orders", Notice: doneMessage(r), Data: p})
 }
 
 // measuresFor lists the measures that execute an order of kind.

@@ -3,7 +3,6 @@ package http
 import (
 	"encoding/json"
 	"html/template"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -11,17 +10,6 @@ import (
 
 	"github.com/vigilproject/vigil"
 )
-
-// The report pages register their templates and notices here rather than in ui.go's lists.
-func init() {
-	maps.Copy(uiPages, parsePages("reports", "report", "report_settings"))
-	maps.Copy(notices, map[string]string{
-		"report_edited":    "Record saved. Approvals given before the change were withdrawn.",
-		"report_approved":  "Approval recorded.",
-		"report_retracted": "Retraction recorded.",
-		"report_settings":  "Report settings saved.",
-	})
-}
 
 // reportPageRoutes declares the reports pages: the list, one report with its record editor,
 // approvals and delivery state, and the settings.
@@ -41,13 +29,7 @@ func (s *Server) reportPageRoutes() {
 
 // needReportsPage answers with an error page when the server was built without reports.
 func (s *Server) needReportsPage(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if s.Reports == nil {
-			s.renderError(w, r, vigil.Errorf(vigil.EUNAVAILABLE, "reports are not served here"))
-			return
-		}
-		h(w, r)
-	}
+	return whenServed(func() bool { return s.Reports != nil }, "reports are not served here", s.renderError, h)
 }
 
 // reportsPage is the data of the reports list.
@@ -71,10 +53,8 @@ func (s *Server) uiReports(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Rows = reps
-	if next != "" {
-		p.Next = template.URL("/reports?" + url.Values{"status": {p.Status}, "cursor": {next}}.Encode())
-	}
-	s.render(w, r, http.StatusOK, "reports", page{Title: "Reports", Nav: "reports", Notice: notice(r), Data: p})
+	p.Next = nextPageURL("/reports", url.Values{"status": {p.Status}}, next)
+	s.render(w, r, http.StatusOK, "reports", page{Title: "Reports", Nav: "reports", Notice: doneMessage(r), Data: p})
 }
 
 // reportPage is the data of one report's page.
@@ -83,11 +63,29 @@ type reportPage struct {
 	Needed      int
 	Editable    bool
 	Retractable bool
+	Resendable  bool // failed or retracted: it can be sent again
 	RecordJSON  string
 	Feedback    []vigil.ReportFeedback
 	Types       []vigil.ReportType
 	Awareness   []vigil.Awareness
-	Error       string // a refused edit's reason, shown above the editor
+	Annotations []annotationChoice // the CyberTipline report annotations, as checkboxes
+	Error       string             // a refused edit's reason, shown above the editor
+}
+
+// annotationChoice is one CyberTipline report annotation of the editor and whether the record
+// has it.
+type annotationChoice struct {
+	Name    string
+	Checked bool
+}
+
+// annotationChoices lists every report annotation, checked when rec has it.
+func annotationChoices(rec vigil.ReportRecord) []annotationChoice {
+	var out []annotationChoice
+	for _, a := range vigil.ReportAnnotations {
+		out = append(out, annotationChoice{Name: a, Checked: slices.Contains(rec.Annotations, a)})
+	}
+	return out
 }
 
 // reportTypes and awarenessManners are the choices of the editor.
@@ -121,8 +119,9 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status int
 	p := reportPage{Report: rep, Needed: vigil.ApprovalsNeeded(rep.Record.Type), RecordJSON: text, Feedback: fb,
 		Editable:    rep.Status == vigil.ReportDraft || rep.Status == vigil.ReportAwaitingSecond,
 		Retractable: !slices.Contains([]vigil.ReportStatus{vigil.ReportSent, vigil.ReportFailed, vigil.ReportRetracted}, rep.Status),
-		Types:       reportTypes, Awareness: awarenessManners, Error: editErr}
-	s.render(w, r, status, "report", page{Title: "Report " + rep.ID, Nav: "reports", Notice: notice(r), Data: p})
+		Resendable:  rep.Status == vigil.ReportFailed || rep.Status == vigil.ReportRetracted,
+		Types:       reportTypes, Awareness: awarenessManners, Annotations: annotationChoices(rep.Record), Error: editErr}
+	s.render(w, r, status, "report", page{Title: "Report " + rep.ID, Nav: "reports", Notice: doneMessage(r), Data: p})
 }
 
 // uiEditReport saves the record: from the full JSON when the form sends it, else the key
@@ -149,6 +148,7 @@ func (s *Server) uiEditReport(w http.ResponseWriter, r *http.Request) {
 		rec.UrgentWhy = strings.TrimSpace(r.PostFormValue("urgent_reason"))
 		rec.Account = strings.TrimSpace(r.PostFormValue("account_decision"))
 		rec.Other = strings.TrimSpace(r.PostFormValue("other_information"))
+		rec.Annotations = r.PostForm["annotations"]
 	}
 	if _, err := s.Reports.EditReport(r.Context(), id, rec); err != nil {
 		if vigil.ErrorCode(err) == vigil.EINVALID {
@@ -185,7 +185,7 @@ func (s *Server) uiReportSettings(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "report_settings", page{Title: "Report settings", Nav: "reports", Notice: notice(r), Data: st})
+	s.render(w, r, http.StatusOK, "report_settings", page{Title: "Report settings", Nav: "reports", Notice: doneMessage(r), Data: st})
 }
 
 func (s *Server) uiSaveReportSettings(w http.ResponseWriter, r *http.Request) {

@@ -1,15 +1,11 @@
 package http
 
 import (
-	"maps"
 	"net/http"
 	"time"
 
 	"github.com/vigilproject/vigil"
 )
-
-// The transparency and risk pages register their templates here rather than in ui.go's list.
-func init() { maps.Copy(uiPages, parsePages("transparency", "risk", "risk_assessment")) }
 
 // riskPageRoutes declares the risk register's pages.
 func (s *Server) riskPageRoutes() {
@@ -69,7 +65,7 @@ func (s *Server) uiRisk(w http.ResponseWriter, r *http.Request) {
 		p.Schedules = append(p.Schedules, scheduleRow{sc, scheduleState(sc, now)})
 		p.Services = append(p.Services, sc.Service)
 	}
-	s.render(w, r, http.StatusOK, "risk", page{Title: "Risk register", Nav: "risk", Notice: notice(r), Data: p})
+	s.render(w, r, http.StatusOK, "risk", page{Title: "Risk register", Nav: "risk", Notice: doneMessage(r), Data: p})
 }
 
 // assessmentForm reads an assessment's sections from a posted form.
@@ -141,7 +137,7 @@ func (s *Server) uiAssessment(w http.ResponseWriter, r *http.Request) {
 		p.FinalProblem = vigil.ErrorMessage(err)
 	}
 	s.render(w, r, http.StatusOK, "risk_assessment", page{Title: "Risk assessment of " + a.Service, Nav: "risk",
-		Notice: notice(r), Data: p})
+		Notice: doneMessage(r), Data: p})
 }
 
 func (s *Server) uiUpdateAssessment(w http.ResponseWriter, r *http.Request) {

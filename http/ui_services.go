@@ -36,7 +36,7 @@ func (s *Server) uiServices(w http.ResponseWriter, r *http.Request) {
 	for _, svc := range all {
 		p.Rows = append(p.Rows, serviceRow{Service: svc, Today: policy.Gate{}.Decide(policy.Item{Service: svc, At: now})})
 	}
-	s.render(w, r, http.StatusOK, "services", page{Title: "Services", Nav: "services", Notice: notice(r), Data: p})
+	s.render(w, r, http.StatusOK, "services", page{Title: "Services", Nav: "services", Notice: doneMessage(r), Data: p})
 }
 
 // serviceForm reads a service's settings from a posted form. Jurisdictions are upper-cased, so

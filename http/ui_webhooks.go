@@ -28,7 +28,7 @@ func (s *Server) renderWebhooks(w http.ResponseWriter, r *http.Request, created 
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "webhooks", page{Title: "Webhooks", Nav: "webhooks", Notice: notice(r),
+	s.render(w, r, http.StatusOK, "webhooks", page{Title: "Webhooks", Nav: "webhooks", Notice: doneMessage(r),
 		Data: webhooksPage{Webhooks: hooks, Events: vigil.Events, Created: created}})
 }
 
@@ -78,7 +78,7 @@ func (s *Server) uiWebhook(w http.ResponseWriter, r *http.Request) {
 		p.Next = template.URL("/webhooks/" + hook.ID + "?" +
 			url.Values{"status": {p.Status}, "before": {deliveries[n-1].ID}}.Encode())
 	}
-	s.render(w, r, http.StatusOK, "webhook", page{Title: "Webhook", Nav: "webhooks", Notice: notice(r), Data: p})
+	s.render(w, r, http.StatusOK, "webhook", page{Title: "Webhook", Nav: "webhooks", Notice: doneMessage(r), Data: p})
 }
 
 // uiSetWebhookEnabled pauses or resumes a webhook's deliveries.

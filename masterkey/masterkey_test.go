@@ -178,3 +178,44 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestKindNamesTheKey checks that another kind of key reuses the master key's parsing and
+// files with errors that name it, and that WriteFile replaces a key file whole.
+func TestKindNamesTheKey(t *testing.T) {
+	const kind Kind = "evidence key"
+	dir := t.TempDir()
+	path := filepath.Join(dir, "evidence.key")
+	k, err := kind.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := Generate()
+	if err := kind.WriteFile(path, next); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := kind.ReadFile(path); err != nil || got.b != next.b || got.b == k.b {
+		t.Fatalf("ReadFile after WriteFile: same as written %v, %v", got.b == next.b, err)
+	}
+	if !bytes.Equal(next.Bytes(), next.b[:]) {
+		t.Fatal("Bytes is not the key")
+	}
+	tests := []struct {
+		name    string
+		run     func() error
+		wantErr string
+	}{
+		{"parse", func() error { _, err := kind.Parse("not a key!"); return err }, "evidence key: not base64"},
+		{"read", func() error { _, err := kind.ReadFile(filepath.Join(dir, "missing")); return err }, "evidence key file"},
+		{"create over a file", func() error { _, err := kind.Create(path); return err }, "create evidence key file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.run(); err == nil || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "master key") {
+				t.Fatalf("error %v, want one naming %q and not the master key", err, tt.wantErr)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("directory holds %d entries, want the key file only", len(entries))
+	}
+}

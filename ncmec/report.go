@@ -18,8 +18,9 @@ const (
 	IncidentEnticement = "Online Enticement of Children for Sexual Acts"
 )
 
-// Annotation is a reportAnnotations tag. The canonical record has no field for these, so the
-// caller passes them to RenderReport.
+// Annotation is a reportAnnotations tag. The canonical record keeps them as strings
+// (vigil.ReportRecord.Annotations, from vigil.ReportAnnotations); the caller passes them to
+// RenderReport.
 type Annotation string
 
 // The report annotations (requirements §10).

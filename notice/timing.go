@@ -31,7 +31,7 @@ type Timing struct {
 func Schedule(kind vigil.NoticeKind, basis time.Time, holds []vigil.Hold, released time.Time) Timing {
 	due := basis
 	if kind == vigil.NoticeReport {
-		due = basis.Add(vigil.ReportNoticeDelay)
+		due = vigil.ReportNoticeDue(basis)
 	}
 	if !released.IsZero() {
 		if released.Before(due) {

@@ -18,7 +18,7 @@ func dni(id string, start, until time.Time) vigil.Hold {
 // TestSchedule is the timing state machine of RP-15 (report notices), RO-07/RO-08 (removal
 // notices) and the complaint and restored notices that are never held.
 func TestSchedule(t *testing.T) {
-	threeMonths := t0.Add(vigil.ReportNoticeDelay)
+	threeMonths := vigil.ReportNoticeDue(t0)
 	released := vigil.Hold{ID: "h_rel", Kind: vigil.HoldDoNotInform, Start: t0, Until: t0.Add(100 * day), Released: t0.Add(10 * day)}
 	scheduled := func(due time.Time) Timing { return Timing{Due: due, Status: vigil.NoticeScheduled} }
 	held := func(due time.Time, id string) Timing { return Timing{Due: due, Status: vigil.NoticeHeld, HoldID: id} }
@@ -36,7 +36,7 @@ func TestSchedule(t *testing.T) {
 		{"report: unfounded after three months keeps the earlier due", vigil.NoticeReport, nil,
 			threeMonths.Add(day), scheduled(threeMonths)},
 		{"report: do not inform for 18 months", vigil.NoticeReport,
-			[]vigil.Hold{dni("h1", t0.Add(day), t0.Add(vigil.MaxEUCentreHold))}, time.Time{}, held(t0.Add(vigil.MaxEUCentreHold), "h1")},
+			[]vigil.Hold{dni("h1", t0.Add(day), vigil.LatestEUCentreHoldEnd(t0.Add(day)))}, time.Time{}, held(vigil.LatestEUCentreHoldEnd(t0.Add(day)), "h1")},
 		{"report: a do not inform that ends before three months", vigil.NoticeReport,
 			[]vigil.Hold{dni("h1", t0, t0.Add(30*day))}, time.Time{}, scheduled(threeMonths)},
 		{"report: hold after the notice was due", vigil.NoticeReport,

@@ -17,8 +17,8 @@ type Stats struct {
 	// HasNearest is false when no deadline runs.
 	Nearest    time.Duration
 	HasNearest bool
-	// ExecutionTimes are the receipt-to-execution times of executed removal orders: the
-	// Art. 83(1)(b) figure (TR-02).
+	// ExecutionTimes are the receipt-to-execution times of executed removal orders, less the
+	// time a do-not-remove hold stopped their clock (RP-18): the Art. 83(1)(b) figure (TR-02).
 	ExecutionTimes []time.Duration
 }
 
@@ -44,7 +44,7 @@ var (
 	nearestDesc = prometheus.NewDesc("vigil_orders_next_deadline_seconds",
 		"Seconds until the nearest running order deadline, negative when overdue; absent when no deadline runs.", nil, nil)
 	executionDesc = prometheus.NewDesc("vigil_order_execution_seconds",
-		"Time from receipt to execution of removal orders (Art. 83(1)(b)).", nil, nil)
+		"Time from receipt to execution of removal orders, less time held by do-not-remove holds (Art. 83(1)(b)).", nil, nil)
 )
 
 // collector reads the orders metrics from the store at each scrape, so they are right after a

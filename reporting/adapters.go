@@ -40,9 +40,9 @@ func parseID(ref string) (int64, error) {
 	return id, nil
 }
 
-// Submit renders rec as a <report> and submits it.
+// Submit renders rec as a <report>, with the record's report annotations, and submits it.
 func (c CyberTipline) Submit(ctx context.Context, rec vigil.ReportRecord) (string, error) {
-	doc, err := ncmec.RenderReport(rec)
+	doc, err := ncmec.RenderReport(rec, Annotations(rec)...)
 	if err != nil {
 		return "", Permanent(err)
 	}
@@ -51,6 +51,15 @@ func (c CyberTipline) Submit(ctx context.Context, rec vigil.ReportRecord) (strin
 		return "", ncmecErr(err)
 	}
 	return strconv.FormatInt(id, 10), nil
+}
+
+// Annotations returns the record's CyberTipline report annotations, as RenderReport takes them.
+func Annotations(rec vigil.ReportRecord) []ncmec.Annotation {
+	var out []ncmec.Annotation
+	for _, a := range rec.Annotations {
+		out = append(out, ncmec.Annotation(a))
+	}
+	return out
 }
 
 // Upload attaches data to report ref; an MD5 mismatch is retried (NC-04).

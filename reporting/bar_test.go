@@ -12,9 +12,12 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -61,6 +64,20 @@ type stack struct {
 	eu     *eucentrefake.Server
 	pub    []byte
 	media  []byte
+	// euRefusals is how many of the next EU Centre requests are refused with a 400, as the EU
+	// Centre refuses a document it will never accept.
+	euRefusals atomic.Int32
+}
+
+// euCentre is the EU Centre fake behind the refusals the test asks for.
+func (s *stack) euCentre(w http.ResponseWriter, r *http.Request) {
+	if s.euRefusals.Add(-1) >= 0 {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"error":{"code":"invalid","message":"refused by the test"}}`)
+		return
+	}
+	s.eu.ServeHTTP(w, r)
 }
 
 func newStack(t *testing.T) *stack {
@@ -83,7 +100,7 @@ func newStack(t *testing.T) *stack {
 	}
 	s.pub = pub
 	s.ncmec, s.eu = ncmecfake.New("esp-user", "esp-pass", s.clock), eucentrefake.New(pub)
-	nsrv, esrv := httptest.NewServer(s.ncmec), httptest.NewServer(s.eu)
+	nsrv, esrv := httptest.NewServer(s.ncmec), httptest.NewServer(http.HandlerFunc(s.euCentre))
 	t.Cleanup(nsrv.Close)
 	t.Cleanup(esrv.Close)
 	_, err = s.store.SaveReportSettings(as(vigil.RoleAdmin, "adm"), vigil.ReportSettings{
@@ -201,30 +218,38 @@ func TestBarConfirmedCaseReachesBothDestinations(t *testing.T) {
 	}
 }
 
-// Server errors are retried on the clock until they pass, without a second CyberTipline report;
-// a final refusal retracts the open one and the EU Centre never hears of it (NC-03).
+// Server errors are retried on the clock until they pass, without a second CyberTipline report
+// (NC-03). A final refusal at one destination does not stop the other nor undo what it took
+// (RP-01, RP-19, RP-20): a CyberTipline refusal retracts the open report there and the EU
+// Centre still gets the report, naming no CyberTipline report; an EU Centre refusal leaves the
+// finished CyberTipline report. Either way the report fails, for a resend of what was refused.
 func TestBarRetriesAndRetraction(t *testing.T) {
 	tests := []struct {
 		name   string
-		setup  func(*ncmecfake.Server)
+		setup  func(*stack)
 		ticks  int
 		status vigil.ReportStatus
 		ncmec  ncmecfake.ReportStatus
 		eu     int
+		euAt   vigil.DestinationStatus
 	}{
-		{"server errors pass", func(n *ncmecfake.Server) {
-			n.FailNext(ncmecfake.Upload, 2, 1000)
-			n.FailNext(ncmecfake.Finish, 1, 1000)
-		}, 5, vigil.ReportSent, ncmecfake.Finished, 1},
-		{"damaged upload is repeated", func(n *ncmecfake.Server) { n.CorruptNextUploads(1) }, 3, vigil.ReportSent, ncmecfake.Finished, 1},
-		{"validation refusal retracts", func(n *ncmecfake.Server) { n.FailNext(ncmecfake.FileInfo, 1, 4100) }, 3,
-			vigil.ReportFailed, ncmecfake.Retracted, 0},
+		{"server errors pass", func(s *stack) {
+			s.ncmec.FailNext(ncmecfake.Upload, 2, 1000)
+			s.ncmec.FailNext(ncmecfake.Finish, 1, 1000)
+		}, 5, vigil.ReportSent, ncmecfake.Finished, 1, vigil.DestSent},
+		{"damaged upload is repeated", func(s *stack) { s.ncmec.CorruptNextUploads(1) }, 3,
+			vigil.ReportSent, ncmecfake.Finished, 1, vigil.DestSent},
+		{"CyberTipline validation refusal retracts, the EU Centre still gets it",
+			func(s *stack) { s.ncmec.FailNext(ncmecfake.FileInfo, 1, 4100) }, 3,
+			vigil.ReportFailed, ncmecfake.Retracted, 1, vigil.DestSent},
+		{"EU Centre refusal keeps the finished CyberTipline report", func(s *stack) { s.euRefusals.Store(1) }, 3,
+			vigil.ReportFailed, ncmecfake.Finished, 0, vigil.DestFailed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newStack(t)
 			id := s.confirmedReport(t)
-			tt.setup(s.ncmec)
+			tt.setup(s)
 			for range tt.ticks {
 				if err := s.worker.Tick(context.Background()); err != nil {
 					t.Fatal(err)
@@ -235,11 +260,17 @@ func TestBarRetriesAndRetraction(t *testing.T) {
 			if len(nreps) != 1 || nreps[0].Status != tt.ncmec {
 				t.Fatalf("CyberTipline reports %+v, want one %s", nreps, tt.ncmec)
 			}
-			if rep := s.report(t, id); rep.Status != tt.status {
-				t.Errorf("report %s (%s), want %s", rep.Status, rep.LastError, tt.status)
+			rep := s.report(t, id)
+			eu, _ := rep.Delivery(vigil.DestEUCentre)
+			if rep.Status != tt.status || eu.Status != tt.euAt {
+				t.Errorf("report %s (%s), EU Centre %s; want %s, %s", rep.Status, rep.LastError, eu.Status, tt.status, tt.euAt)
 			}
-			if n := len(s.eu.Reports()); n != tt.eu {
-				t.Errorf("EU Centre got %d reports, want %d", n, tt.eu)
+			ereps := s.eu.Reports()
+			if len(ereps) != tt.eu {
+				t.Fatalf("EU Centre got %d reports, want %d", len(ereps), tt.eu)
+			}
+			if tt.eu == 1 && tt.ncmec != ncmecfake.Finished && len(ereps[0].Document.ThirdCountry) != 0 {
+				t.Errorf("the EU Centre report names %+v, a CyberTipline report that was retracted", ereps[0].Document.ThirdCountry)
 			}
 		})
 	}

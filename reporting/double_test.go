@@ -90,8 +90,9 @@ func (m *memStore) NCMECFinished(context.Context, string) error {
 
 func (m *memStore) NCMECRetracted(_ context.Context, _, reason string) error {
 	return m.record("retracted", func() {
-		m.dest(vigil.DestNCMEC).Status = vigil.DestRetracted
-		m.rep.Status, m.rep.LastError = vigil.ReportFailed, reason
+		d := m.dest(vigil.DestNCMEC)
+		d.Status, d.LastError = vigil.DestRetracted, reason
+		m.rep.Status = vigil.ReportSending
 		if m.rep.RetractRequested {
 			m.rep.Status = vigil.ReportRetracted
 		}
@@ -111,8 +112,9 @@ func (m *memStore) EUSent(_ context.Context, _, ref string) error {
 
 func (m *memStore) Failed(_ context.Context, _ string, d vigil.Destination, reason string) error {
 	return m.record("failed "+string(d), func() {
-		m.dest(d).Status = vigil.DestFailed
-		m.rep.Status, m.rep.LastError = vigil.ReportFailed, reason
+		dd := m.dest(d)
+		dd.Status, dd.LastError = vigil.DestFailed, reason
+		m.rep.Status, m.rep.Attempts = vigil.ReportSending, 0
 	})
 }
 
@@ -123,8 +125,23 @@ func (m *memStore) Retry(_ context.Context, _ string, at time.Time, reason strin
 	})
 }
 
+// Complete settles the report as the SQLite store does: sent when every destination took it,
+// failed otherwise, refused while a CyberTipline report is open.
 func (m *memStore) Complete(context.Context, string) error {
-	return m.record("complete", func() { m.rep.Status = vigil.ReportSent })
+	m.mu.Lock()
+	open := slices.ContainsFunc(m.rep.Deliveries, func(d vigil.ReportDelivery) bool { return d.Status == vigil.DestSubmitted })
+	m.mu.Unlock()
+	if open {
+		return errors.New("the CyberTipline report is still open")
+	}
+	return m.record("complete", func() {
+		m.rep.Status = vigil.ReportSent
+		for _, d := range m.rep.Deliveries {
+			if d.Status != vigil.DestFinished && d.Status != vigil.DestSent {
+				m.rep.Status, m.rep.LastError = vigil.ReportFailed, fmt.Sprintf("%s %s", d.Destination, d.Status)
+			}
+		}
+	})
 }
 
 // fakeNCMEC is a CyberTipline double: it counts calls and fails the calls told to.

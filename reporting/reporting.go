@@ -11,6 +11,12 @@
 // MaxFlowAge, so one Vigil report never becomes two finished CyberTipline reports. The EU
 // Centre gets the Vigil report id as idempotency key, so a resend after a crash is harmless.
 // Failed attempts are retried with exponential backoff and jitter on the injected clock.
+//
+// The destinations are separate legal duties (the EU Centre: RP-01, RP-19; NCMEC: RP-20), so a
+// refusal at one does not stop the other: a CyberTipline flow refused for good is retracted
+// and the EU Centre still gets the report, naming no CyberTipline report; an EU Centre refusal
+// leaves a finished CyberTipline report as it is. The report then ends failed with the
+// delivery made recorded, and a resend retries only the destination that refused it.
 package reporting
 
 import (
@@ -31,13 +37,18 @@ type Store interface {
 	NCMECUploaded(ctx context.Context, id, contentID, fileID, md5 string) error
 	NCMECDescribed(ctx context.Context, id, contentID string) error
 	NCMECFinished(ctx context.Context, id string) error
+	// NCMECRetracted records the retraction of the CyberTipline report: the report is then
+	// retracted when someone asked, and goes on to its other destinations otherwise.
 	NCMECRetracted(ctx context.Context, id, reason string) error
 	// Retracted records that a report nobody had taken yet was withdrawn.
 	Retracted(ctx context.Context, id string) error
 	EUSent(ctx context.Context, id, reference string) error
+	// Failed records that destination d refused the report for good; the report goes on to
+	// its other destinations.
 	Failed(ctx context.Context, id string, d vigil.Destination, reason string) error
 	Retry(ctx context.Context, id string, at time.Time, reason string) error
-	// Complete marks the report sent once every destination took it.
+	// Complete ends the sending once no destination has a flow open: the report is sent when
+	// every destination took it, and failed otherwise.
 	Complete(ctx context.Context, id string) error
 }
 
@@ -77,7 +88,7 @@ func (p permanent) Error() string { return p.err.Error() }
 func (p permanent) Unwrap() error { return p.err }
 
 // Permanent marks err as final: the destination refused the request itself, so the worker
-// stops (retracting an open CyberTipline report) instead of retrying.
+// gives that destination up (retracting an open CyberTipline report) instead of retrying.
 func Permanent(err error) error {
 	if err == nil {
 		return nil

@@ -17,10 +17,15 @@ const (
 	// retracted: NCMEC deletes unfinished reports after 24 hours at the earliest, so the worker
 	// gives up well before and retracts, rather than let NCMEC expire a half-sent report.
 	DefaultMaxFlowAge = 20 * time.Hour
-	DefaultBaseDelay  = 30 * time.Second
-	DefaultMaxDelay   = time.Hour
-	DefaultInterval   = 2 * time.Second
-	batchSize         = 20
+	// DefaultEUCentreWait is how long after its approval the EU Centre report waits for the
+	// CyberTipline report id its record should name (RP-09) while NCMEC is being retried: the
+	// duty to report promptly (RP-01) outweighs the cross-reference, which the provider can
+	// give later when the EU Centre asks for it (RP-17).
+	DefaultEUCentreWait = time.Hour
+	DefaultBaseDelay    = 30 * time.Second
+	DefaultMaxDelay     = time.Hour
+	DefaultInterval     = 2 * time.Second
+	batchSize           = 20
 )
 
 // ncmecEntity names NCMEC in the EU Centre record's third-country reports (RP-09).
@@ -37,9 +42,11 @@ type Worker struct {
 	Connect func(ctx context.Context, s vigil.ReportSettings) (Destinations, error)
 
 	MaxFlowAge time.Duration // default DefaultMaxFlowAge
-	BaseDelay  time.Duration // the first retry's delay; default DefaultBaseDelay
-	MaxDelay   time.Duration // the longest delay between retries; default DefaultMaxDelay
-	Interval   time.Duration // Run's pause between passes; default DefaultInterval
+	// EUCentreWait is how long the EU Centre report waits for NCMEC; default DefaultEUCentreWait.
+	EUCentreWait time.Duration
+	BaseDelay    time.Duration // the first retry's delay; default DefaultBaseDelay
+	MaxDelay     time.Duration // the longest delay between retries; default DefaultMaxDelay
+	Interval     time.Duration // Run's pause between passes; default DefaultInterval
 	// Jitter returns a number in [0, 1) that spreads retries; default math/rand/v2.Float64.
 	Jitter func() float64
 	// Observe, when set, is told the time from awareness (the confirmation) to the submission
@@ -111,34 +118,96 @@ type flow struct {
 	media []byte // the case's content, read once when a step needs it
 }
 
-// send moves rep on: a requested retraction, else NCMEC's flow, the EU Centre, completion.
+// send moves rep on: a requested retraction; else NCMEC's flow, then the EU Centre, then
+// Complete settles the report. The destinations are separate duties (RP-01, RP-20): one that
+// fails for good does not stop the other, and the report then ends failed with the delivery
+// made kept, so that a resend retries only the other. One that is retried later stops the
+// pass, so that the EU Centre waits for the CyberTipline report id its record names (RP-09),
+// but only for EUCentreWait after the approval: then the EU Centre report goes without it, and
+// the report is settled once NCMEC's part is.
 func (w *Worker) send(ctx context.Context, rep vigil.Report, dests Destinations) error {
 	f := &flow{w: w, rep: rep, dests: dests, now: w.Clock.Now()}
 	nd, toNCMEC := rep.Delivery(vigil.DestNCMEC)
 	if rep.RetractRequested {
-		return f.retract(ctx, nd.Reference, "retraction requested")
+		return f.withdraw(ctx, nd)
 	}
-	if toNCMEC && nd.Status != vigil.DestFinished {
-		ref, err := f.ncmec(ctx, nd)
-		if err != nil {
-			return f.failure(ctx, vigil.DestNCMEC, ref, err)
+	var ncmecRef string
+	ncmecSettled := true
+	if toNCMEC {
+		ref, goOn, err := f.toNCMEC(ctx, nd)
+		if err != nil || (!goOn && !f.euCentreWaitedEnough()) {
+			return err
 		}
-		nd.Reference = ref
+		ncmecRef, ncmecSettled = ref, goOn
 	}
-	if ed, ok := rep.Delivery(vigil.DestEUCentre); ok && ed.Status != vigil.DestSent {
-		if err := f.euCentre(ctx, nd.Reference); err != nil {
-			return f.failure(ctx, vigil.DestEUCentre, "", err)
+	if ed, ok := rep.Delivery(vigil.DestEUCentre); ok && !settled(ed.Status) {
+		if err := f.euCentre(ctx, ncmecRef); err != nil {
+			if goOn, err := f.failure(ctx, vigil.DestEUCentre, "", err); !goOn {
+				return err
+			}
 		}
+	}
+	if !ncmecSettled {
+		return nil
 	}
 	return stored(w.Store.Complete(ctx, rep.ID))
 }
 
-// failure records err of destination d: a store failure is returned as is; a final failure,
-// or an unfinished CyberTipline flow past its age, ends the report (retracting at NCMEC when a
-// report id is held); anything else is retried later.
-func (f *flow) failure(ctx context.Context, d vigil.Destination, ncmecRef string, err error) error {
-	if _, ok := errors.AsType[storeError](err); ok {
+// euCentreWaitedEnough reports whether the EU Centre report has waited for NCMEC as long as
+// it may.
+func (f *flow) euCentreWaitedEnough() bool {
+	return f.now.Sub(f.rep.Approved) >= cmpOr(f.w.EUCentreWait, DefaultEUCentreWait)
+}
+
+// settled reports whether a destination's part is over: delivered, or failed for good.
+func settled(s vigil.DestinationStatus) bool {
+	switch s {
+	case vigil.DestFinished, vigil.DestSent, vigil.DestRetracted, vigil.DestFailed:
+		return true
+	}
+	return false
+}
+
+// toNCMEC runs the CyberTipline flow unless NCMEC's part is settled. It returns the finished
+// CyberTipline report's id ("" when none finished: a retracted one is never named) and whether
+// the pass goes on to the EU Centre.
+func (f *flow) toNCMEC(ctx context.Context, nd vigil.ReportDelivery) (ref string, goOn bool, err error) {
+	switch {
+	case nd.Status == vigil.DestFinished:
+		return nd.Reference, true, nil
+	case settled(nd.Status):
+		return "", true, nil
+	}
+	ref, err = f.ncmec(ctx, nd)
+	if err == nil {
+		return ref, true, nil
+	}
+	goOn, err = f.failure(ctx, vigil.DestNCMEC, ref, err)
+	return "", goOn, err
+}
+
+// withdraw carries out a requested retraction: it retracts the CyberTipline report the flow
+// opened, or withdraws the report when none was opened. When NCMEC refused the retraction for
+// good (or had finished the report first), nothing more is sent: Complete settles the report
+// as failed, naming what NCMEC holds.
+func (f *flow) withdraw(ctx context.Context, nd vigil.ReportDelivery) error {
+	switch {
+	case nd.Status == vigil.DestFailed || nd.Status == vigil.DestFinished:
+		return stored(f.w.Store.Complete(ctx, f.rep.ID))
+	case nd.Reference != "":
+		_, err := f.retract(ctx, nd.Reference, "retraction requested")
 		return err
+	}
+	return stored(f.w.Store.Retracted(ctx, f.rep.ID))
+}
+
+// failure records err of destination d and reports whether the pass goes on to the next
+// destination. It does when the failure is final: recorded as d's, after retracting the
+// CyberTipline report ncmecRef when the flow opened one (also when the flow is past its age).
+// It does not when d is retried later, or when err is the store's, which is returned as is.
+func (f *flow) failure(ctx context.Context, d vigil.Destination, ncmecRef string, err error) (bool, error) {
+	if _, ok := errors.AsType[storeError](err); ok {
+		return false, err
 	}
 	reason := err.Error()
 	if d == vigil.DestNCMEC && ncmecRef != "" && f.flowTooOld() {
@@ -146,12 +215,18 @@ func (f *flow) failure(ctx context.Context, d vigil.Destination, ncmecRef string
 		return f.retract(ctx, ncmecRef, reason)
 	}
 	if !IsPermanent(err) {
-		return f.retry(ctx, reason)
+		return false, f.retry(ctx, reason)
 	}
 	if d == vigil.DestNCMEC && ncmecRef != "" {
 		return f.retract(ctx, ncmecRef, reason)
 	}
-	return stored(f.w.Store.Failed(ctx, f.rep.ID, d, reason))
+	return f.final(ctx, d, reason)
+}
+
+// final records that d refused the report for good; the pass goes on once it is recorded.
+func (f *flow) final(ctx context.Context, d vigil.Destination, reason string) (bool, error) {
+	err := stored(f.w.Store.Failed(ctx, f.rep.ID, d, reason))
+	return err == nil, err
 }
 
 // flowTooOld reports whether the report's CyberTipline flow started more than MaxFlowAge ago.
@@ -160,22 +235,22 @@ func (f *flow) flowTooOld() bool {
 	return !nd.Started.IsZero() && f.now.Sub(nd.Started) > f.w.maxFlowAge()
 }
 
-// retract retracts the CyberTipline report ncmecRef, when there is one, and records it; reason
-// is why ("" when someone asked). A retraction that fails for now is retried.
-func (f *flow) retract(ctx context.Context, ncmecRef, reason string) error {
-	if ncmecRef == "" {
-		return stored(f.w.Store.Retracted(ctx, f.rep.ID))
-	}
+// retract retracts the open CyberTipline report ncmecRef and records it with reason. It
+// reports whether NCMEC's part is settled: retracted, or the retraction refused for good and
+// recorded as NCMEC's failure (its report there is then in a state a person must settle with
+// NCMEC before a resend). A retraction that fails for now is retried.
+func (f *flow) retract(ctx context.Context, ncmecRef, reason string) (bool, error) {
 	if f.dests.NCMEC == nil {
-		return f.retry(ctx, "retracting the CyberTipline report needs NCMEC enabled in the report settings")
+		return false, f.retry(ctx, "retracting the CyberTipline report needs NCMEC enabled in the report settings")
 	}
 	if err := f.dests.NCMEC.Retract(ctx, ncmecRef); err != nil {
 		if IsPermanent(err) {
-			return stored(f.w.Store.Failed(ctx, f.rep.ID, vigil.DestNCMEC, "retract: "+err.Error()))
+			return f.final(ctx, vigil.DestNCMEC, "retract: "+err.Error())
 		}
-		return f.retry(ctx, "retract: "+err.Error())
+		return false, f.retry(ctx, "retract: "+err.Error())
 	}
-	return stored(f.w.Store.NCMECRetracted(ctx, f.rep.ID, reason))
+	err := stored(f.w.Store.NCMECRetracted(ctx, f.rep.ID, reason))
+	return err == nil, err
 }
 
 // retry records a failed attempt and the next one's time.

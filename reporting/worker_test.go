@@ -27,7 +27,7 @@ func newRig(dests ...vigil.Destination) *rig {
 	r := &rig{clock: fakeclock.New(t0), nc: &fakeNCMEC{fail: map[string]error{}}, eu: &fakeEU{},
 		seen: map[vigil.Destination]time.Duration{}}
 	rep := vigil.Report{ID: "rep_1", CaseID: "cas_1", Status: vigil.ReportQueued, Awareness: t0.Add(-time.Hour),
-		NextTry: t0, Record: vigil.ReportRecord{Type: vigil.ReportKnown,
+		Approved: t0, NextTry: t0, Record: vigil.ReportRecord{Type: vigil.ReportKnown,
 			Content: []vigil.ReportContent{{ContentID: "cnt_1", FileName: "a.png"}}}}
 	for _, d := range dests {
 		rep.Deliveries = append(rep.Deliveries, vigil.ReportDelivery{Destination: d, Status: vigil.DestPending})
@@ -150,23 +150,33 @@ func TestBackoffJitterBounds(t *testing.T) {
 }
 
 // NC-03: a flow that fails for good, or runs too long, is retracted at NCMEC, never left
-// half-finished, and the report fails; the EU Centre is not sent a report NCMEC refused.
+// half-finished. The EU Centre report is a duty of its own (RP-01, RP-19): it is still sent,
+// naming no CyberTipline report, and the report fails with NCMEC's part undone, for a resend.
+// A flow that may still pass is retried, and the EU Centre waits for its report id (RP-09).
 func TestWorkerRetractsFailedFlows(t *testing.T) {
 	tests := []struct {
 		name    string
-		fail    string
-		err     error
+		fail    map[string]error
 		age     time.Duration
 		calls   []string
 		status  vigil.ReportStatus
 		ncmecAt vigil.DestinationStatus
+		eu      int
 	}{
-		{"permanent upload failure", "upload", Permanent(errors.New("4200 malformed file")), time.Minute,
-			[]string{"upload", "retract"}, vigil.ReportFailed, vigil.DestRetracted},
-		{"retryable failure of an old flow", "fileinfo", errors.New("timeout"), 21 * time.Hour,
-			[]string{"upload", "fileinfo", "retract"}, vigil.ReportFailed, vigil.DestRetracted},
-		{"retryable failure of a young flow", "fileinfo", errors.New("timeout"), time.Hour,
-			[]string{"upload", "fileinfo"}, vigil.ReportSending, vigil.DestSubmitted},
+		{"permanent upload failure", map[string]error{"upload": Permanent(errors.New("4200 malformed file"))},
+			time.Minute, []string{"upload", "retract"}, vigil.ReportFailed, vigil.DestRetracted, 1},
+		{"permanent fileinfo failure", map[string]error{"fileinfo": Permanent(errors.New("4100 invalid file details"))},
+			time.Minute, []string{"upload", "fileinfo", "retract"}, vigil.ReportFailed, vigil.DestRetracted, 1},
+		{"retryable failure of an old flow", map[string]error{"fileinfo": errors.New("timeout")},
+			21 * time.Hour, []string{"upload", "fileinfo", "retract"}, vigil.ReportFailed, vigil.DestRetracted, 1},
+		{"retraction refused for good", map[string]error{"fileinfo": Permanent(errors.New("4100 invalid file details")),
+			"retract": Permanent(errors.New("5102 no such report"))},
+			time.Minute, []string{"upload", "fileinfo", "retract"}, vigil.ReportFailed, vigil.DestFailed, 1},
+		{"retraction failing for now", map[string]error{"fileinfo": Permanent(errors.New("4100 invalid file details")),
+			"retract": errors.New("timeout")},
+			time.Minute, []string{"upload", "fileinfo", "retract"}, vigil.ReportSending, vigil.DestSubmitted, 0},
+		{"retryable failure of a young flow", map[string]error{"fileinfo": errors.New("timeout")},
+			time.Hour, []string{"upload", "fileinfo"}, vigil.ReportSending, vigil.DestSubmitted, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -174,7 +184,7 @@ func TestWorkerRetractsFailedFlows(t *testing.T) {
 			r.store.rep.Status = vigil.ReportSending
 			r.store.rep.Deliveries[0] = vigil.ReportDelivery{Destination: vigil.DestNCMEC, Status: vigil.DestSubmitted,
 				Reference: "55", Started: t0.Add(-tt.age)}
-			r.nc.fail[tt.fail] = tt.err
+			r.nc.fail = tt.fail
 			r.tick(t)
 			if !slices.Equal(r.nc.calls, tt.calls) {
 				t.Errorf("calls %v, want %v", r.nc.calls, tt.calls)
@@ -182,10 +192,106 @@ func TestWorkerRetractsFailedFlows(t *testing.T) {
 			if r.store.rep.Status != tt.status || r.store.rep.Deliveries[0].Status != tt.ncmecAt {
 				t.Errorf("report %s, NCMEC %s; want %s, %s", r.store.rep.Status, r.store.rep.Deliveries[0].Status, tt.status, tt.ncmecAt)
 			}
-			if len(r.eu.recs) != 0 {
-				t.Errorf("the EU Centre got %d records, want none", len(r.eu.recs))
+			if len(r.eu.recs) != tt.eu {
+				t.Fatalf("the EU Centre got %d records, want %d", len(r.eu.recs), tt.eu)
+			}
+			if tt.eu > 0 && len(r.eu.recs[0].ThirdCountry) != 0 {
+				t.Errorf("the EU Centre record names %+v, a CyberTipline report that was not finished", r.eu.recs[0].ThirdCountry)
 			}
 		})
+	}
+}
+
+// A refusal at one destination does not stop the other, nor undo what it took: each ends in
+// its own state and the report fails, to be sent again where it was refused (RP-01, RP-20).
+func TestWorkerDestinationsAreIndependent(t *testing.T) {
+	tests := []struct {
+		name    string
+		ncmec   map[string]error
+		eu      error
+		steps   []string
+		ncmecAt vigil.DestinationStatus
+		euAt    vigil.DestinationStatus
+	}{
+		{"NCMEC refuses the submission", map[string]error{"submit": Permanent(errors.New("3100 not authorised"))}, nil,
+			[]string{"failed ncmec", "eu EU-rep_1", "complete"}, vigil.DestFailed, vigil.DestSent},
+		{"EU Centre refuses the record", map[string]error{}, Permanent(errors.New("400 schema")),
+			[]string{"submitted 1001", "uploaded cnt_1", "described cnt_1", "finished", "failed eu_centre", "complete"},
+			vigil.DestFinished, vigil.DestFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(vigil.DestNCMEC, vigil.DestEUCentre)
+			r.nc.fail, r.eu.fail = tt.ncmec, tt.eu
+			r.tick(t)
+			if !slices.Equal(r.store.steps, tt.steps) {
+				t.Errorf("steps %v, want %v", r.store.steps, tt.steps)
+			}
+			nd, _ := r.store.rep.Delivery(vigil.DestNCMEC)
+			ed, _ := r.store.rep.Delivery(vigil.DestEUCentre)
+			if r.store.rep.Status != vigil.ReportFailed || nd.Status != tt.ncmecAt || ed.Status != tt.euAt {
+				t.Errorf("report %s, NCMEC %s, EU Centre %s; want failed, %s, %s", r.store.rep.Status, nd.Status, ed.Status,
+					tt.ncmecAt, tt.euAt)
+			}
+			if slices.Contains(r.nc.calls, "retract") {
+				t.Errorf("CyberTipline calls %v: nothing open to retract", r.nc.calls)
+			}
+			r.tick(t)
+			if len(r.store.steps) != len(tt.steps) {
+				t.Errorf("a failed report was worked on again: steps %v", r.store.steps[len(tt.steps):])
+			}
+		})
+	}
+}
+
+// An EU Centre failure that may pass is retried without touching the finished CyberTipline
+// report, whose id the retried record still names (RP-09).
+func TestWorkerRetriesTheEUCentreAlone(t *testing.T) {
+	r := newRig(vigil.DestNCMEC, vigil.DestEUCentre)
+	r.eu.fail = errors.New("503 busy")
+	r.tick(t)
+	if r.store.rep.Status != vigil.ReportSending || r.store.rep.Attempts != 1 {
+		t.Fatalf("report %s after %d attempts, want sending after 1", r.store.rep.Status, r.store.rep.Attempts)
+	}
+	r.clock.Set(r.store.rep.NextTry)
+	r.tick(t)
+	if !slices.Equal(r.nc.calls, []string{"submit", "upload", "fileinfo", "finish"}) {
+		t.Errorf("CyberTipline calls %v, want one flow", r.nc.calls)
+	}
+	if len(r.eu.recs) != 1 || len(r.eu.recs[0].ThirdCountry) != 1 || r.eu.recs[0].ThirdCountry[0].Reference != "1001" {
+		t.Errorf("EU Centre records %+v, want one naming the CyberTipline report 1001", r.eu.recs)
+	}
+	if r.store.rep.Status != vigil.ReportSent {
+		t.Errorf("report %s, want sent", r.store.rep.Status)
+	}
+}
+
+// RP-01 over RP-09: while NCMEC is retried, the EU Centre report waits for its id only for
+// EUCentreWait after the approval, then goes without it; the report is settled once NCMEC's
+// part is, and no second EU Centre report follows.
+func TestWorkerEUCentreDoesNotWaitForeverForNCMEC(t *testing.T) {
+	r := newRig(vigil.DestNCMEC, vigil.DestEUCentre)
+	r.w.EUCentreWait = time.Hour
+	for r.clock.Now().Sub(t0) < 2*time.Hour {
+		r.nc.fail["submit"] = errors.New("connection reset")
+		before := len(r.eu.recs)
+		r.tick(t)
+		switch waited := r.clock.Now().Sub(t0); {
+		case waited < time.Hour && len(r.eu.recs) != 0:
+			t.Fatalf("EU Centre sent after %s, want it to wait an hour for NCMEC", waited)
+		case waited >= time.Hour && len(r.eu.recs) != 1:
+			t.Fatalf("EU Centre got %d reports after %s, want exactly 1", len(r.eu.recs), waited)
+		case before == 0 && len(r.eu.recs) == 1 && len(r.eu.recs[0].ThirdCountry) != 0:
+			t.Errorf("EU record names %+v, want no CyberTipline report yet", r.eu.recs[0].ThirdCountry)
+		}
+		if st := r.store.rep.Status; st == vigil.ReportSent || st == vigil.ReportFailed {
+			t.Fatalf("report %s while NCMEC is retried, want it still being sent", st)
+		}
+		r.clock.Set(r.store.rep.NextTry)
+	}
+	r.tick(t)
+	if r.store.rep.Status != vigil.ReportSent || len(r.eu.recs) != 1 {
+		t.Errorf("report %s with %d EU Centre reports once NCMEC answered, want sent with 1", r.store.rep.Status, len(r.eu.recs))
 	}
 }
 
@@ -194,25 +300,52 @@ func TestWorkerFailsBeforeSubmit(t *testing.T) {
 	r := newRig(vigil.DestNCMEC)
 	r.nc.fail["submit"] = Permanent(errors.New("3100 not authorised"))
 	r.tick(t)
-	if !slices.Equal(r.store.steps, []string{"failed ncmec"}) || r.store.rep.Status != vigil.ReportFailed {
+	if !slices.Equal(r.store.steps, []string{"failed ncmec", "complete"}) || r.store.rep.Status != vigil.ReportFailed {
 		t.Errorf("steps %v status %s, want one failure", r.store.steps, r.store.rep.Status)
+	}
+	if slices.Contains(r.nc.calls, "retract") {
+		t.Errorf("calls %v: retracted a report NCMEC never opened", r.nc.calls)
 	}
 }
 
-// A requested retraction retracts at NCMEC when the flow started there, and withdraws the
-// report otherwise.
+// A requested retraction retracts at NCMEC when the flow opened a report there, and withdraws
+// the report otherwise. When NCMEC refuses the retraction for good the report fails, and
+// nothing more is sent: a person asked that it not be.
 func TestWorkerRetractsOnRequest(t *testing.T) {
-	for _, ref := range []string{"", "88"} {
-		t.Run("ref="+ref, func(t *testing.T) {
-			r := newRig(vigil.DestNCMEC)
+	tests := []struct {
+		name     string
+		ref      string
+		retract  error
+		retracts int // calls of Retract
+		status   vigil.ReportStatus
+		ncmecAt  vigil.DestinationStatus
+	}{
+		{"nothing opened", "", nil, 0, vigil.ReportRetracted, vigil.DestPending},
+		{"open report", "88", nil, 1, vigil.ReportRetracted, vigil.DestRetracted},
+		{"retraction refused", "88", Permanent(errors.New("5102 no such report")), 1, vigil.ReportFailed, vigil.DestFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(vigil.DestNCMEC, vigil.DestEUCentre)
 			r.store.rep.RetractRequested = true
-			r.store.rep.Deliveries[0].Reference = ref
-			r.tick(t)
-			if r.store.rep.Status != vigil.ReportRetracted {
-				t.Errorf("status %s, want retracted", r.store.rep.Status)
+			if tt.ref != "" {
+				r.store.rep.Status = vigil.ReportSending
+				r.store.rep.Deliveries[0] = vigil.ReportDelivery{Destination: vigil.DestNCMEC, Status: vigil.DestSubmitted,
+					Reference: tt.ref, Started: t0}
 			}
-			if got := slices.Contains(r.nc.calls, "retract"); got != (ref != "") {
-				t.Errorf("retract called %v with reference %q", got, ref)
+			if tt.retract != nil {
+				r.nc.fail["retract"] = tt.retract
+			}
+			r.tick(t)
+			r.tick(t)
+			if r.store.rep.Status != tt.status || r.store.rep.Deliveries[0].Status != tt.ncmecAt {
+				t.Errorf("report %s, NCMEC %s; want %s, %s", r.store.rep.Status, r.store.rep.Deliveries[0].Status, tt.status, tt.ncmecAt)
+			}
+			if got := count(r.nc.calls, "retract"); got != tt.retracts {
+				t.Errorf("retract called %d times, want %d", got, tt.retracts)
+			}
+			if len(r.eu.recs) != 0 {
+				t.Errorf("the EU Centre got %d records of a report to retract", len(r.eu.recs))
 			}
 		})
 	}

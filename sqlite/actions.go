@@ -3,7 +3,6 @@ package sqlite
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -109,7 +108,8 @@ func (tx *Tx) sendAction(a vigil.Action, externalID string) error {
 
 // resumeHeldActions sends the held actions on contentID that no do_not_remove hold covers any
 // more: the hold ended or was released, so the takedown it stopped goes ahead (RP-18: exempt
-// for the period only). Each is audited as action.resume.
+// for the period only). Each is audited as action.resume; the clocks of the removal orders the
+// holds paused restart.
 func (tx *Tx) resumeHeldActions(contentID string) error {
 	holds, err := tx.ActiveHolds(contentID, vigil.HoldDoNotRemove, tx.now)
 	if err != nil {
@@ -143,7 +143,7 @@ func (tx *Tx) resumeHeldActions(contentID string) error {
 			return err
 		}
 	}
-	return nil
+	return tx.resumeHeldOrders(contentID)
 }
 
 // actionsWhere returns the actions matching cond, oldest first.
@@ -152,16 +152,11 @@ func (tx *Tx) actionsWhere(cond string, args ...any) ([]vigil.Action, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read actions: %w", err)
 	}
-	defer rows.Close()
-	var out []vigil.Action
-	for rows.Next() {
-		a, err := scanAction(rows)
-		if err != nil {
-			return nil, fmt.Errorf("read action: %w", err)
-		}
-		out = append(out, a)
+	as, err := scanAll(rows, scanAction)
+	if err != nil {
+		return nil, fmt.Errorf("read actions: %w", err)
 	}
-	return out, rows.Err()
+	return as, nil
 }
 
 // holdAction marks a held when it would take down an item a do_not_remove hold covers.
@@ -236,14 +231,7 @@ func (tx *Tx) action(id string) (vigil.Action, error) { return actionByID(tx.ctx
 
 // actionByID reads action id with q: a transaction, or the read pool.
 func actionByID(ctx context.Context, q caseQuerier, id string) (vigil.Action, error) {
-	a, err := scanAction(q.QueryRowContext(ctx, `SELECT `+actionColumns+` FROM actions WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return vigil.Action{}, vigil.Errorf(vigil.ENOTFOUND, "no action %s", id)
-	}
-	if err != nil {
-		return vigil.Action{}, fmt.Errorf("action %s: %w", id, err)
-	}
-	return a, nil
+	return rowByID(ctx, q, scanAction, "action", `SELECT `+actionColumns+` FROM actions WHERE id = ?`, id)
 }
 
 // auditAction appends the audit event of a change to action a.

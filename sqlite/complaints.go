@@ -129,19 +129,30 @@ func (tx *Tx) complaintItem(c *vigil.Complaint) error {
 	return nil
 }
 
-// Complaint returns complaint id to a caller with the complaints or cases scope.
+// Complaint returns complaint id to a caller with the complaints or cases scope, and audits
+// the read as complaint.view: a complaint names its uploader and holds the user's words.
 func (s *Complaints) Complaint(ctx context.Context, id string) (vigil.Complaint, error) {
 	if err := checkComplaintReader(ctx); err != nil {
 		return vigil.Complaint{}, err
 	}
-	c, err := scanComplaint(s.db.read.QueryRowContext(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, vigil.Errorf(vigil.ENOTFOUND, "no complaint %s", id)
-	}
+	var c vigil.Complaint
+	err := s.db.Update(ctx, func(tx *Tx) error {
+		var err error
+		if c, err = tx.complaint(id); err != nil {
+			return err
+		}
+		return tx.Audit("complaint.view", "complaint", id, caseAuditDetail(map[string]any{
+			"kind": c.Kind, "content_id": c.ContentID, "case_id": c.CaseID}))
+	})
 	if err != nil {
-		return c, fmt.Errorf("complaint %s: %w", id, err)
+		return vigil.Complaint{}, fmt.Errorf("view complaint %s: %w", id, err)
 	}
 	return c, nil
+}
+
+// complaint reads complaint id inside the transaction.
+func (tx *Tx) complaint(id string) (vigil.Complaint, error) {
+	return rowByID(tx.ctx, tx, scanComplaint, "complaint", `SELECT `+complaintColumns+` FROM complaints WHERE id = ?`, id)
 }
 
 // checkComplaintReader refuses callers that neither file nor decide complaints.
@@ -152,33 +163,39 @@ func checkComplaintReader(ctx context.Context) error {
 	return nil
 }
 
-// Complaints lists complaints oldest first, the queue's order, from the cursor on.
+// Complaints lists complaints oldest first, the queue's order, from the cursor on. The listing
+// holds uploaders and the users' words: it is audited as complaint.list.
 func (s *Complaints) Complaints(ctx context.Context, f vigil.ComplaintFilter) ([]vigil.Complaint, string, error) {
 	if err := checkComplaintReader(ctx); err != nil {
 		return nil, "", err
 	}
 	limit := pageLimit(f.Limit)
-	rows, err := s.db.read.QueryContext(ctx, `SELECT `+complaintColumns+` FROM complaints
-		WHERE (? = '' OR status = ?) AND id > ? ORDER BY id LIMIT ?`, f.Status, f.Status, f.Cursor, limit+1)
-	if err != nil {
-		return nil, "", fmt.Errorf("complaints: %w", err)
-	}
-	defer rows.Close()
 	var out []vigil.Complaint
-	for rows.Next() {
-		c, err := scanComplaint(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("complaints: %w", err)
+	err := s.db.Update(ctx, func(tx *Tx) error {
+		var err error
+		if out, err = tx.complaintPage(f, limit+1); err != nil {
+			return err
 		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
+		return tx.Audit("complaint.list", "complaint", "", caseAuditDetail(map[string]any{
+			"status": f.Status, "cursor": f.Cursor, "count": min(len(out), limit)}))
+	})
+	if err != nil {
 		return nil, "", fmt.Errorf("complaints: %w", err)
 	}
 	if len(out) > limit {
 		return out[:limit], out[limit-1].ID, nil
 	}
 	return out, "", nil
+}
+
+// complaintPage reads up to limit complaints of f with ids above its cursor, oldest first.
+func (tx *Tx) complaintPage(f vigil.ComplaintFilter, limit int) ([]vigil.Complaint, error) {
+	rows, err := tx.QueryContext(tx.ctx, `SELECT `+complaintColumns+` FROM complaints
+		WHERE (? = '' OR status = ?) AND id > ? ORDER BY id LIMIT ?`, f.Status, f.Status, f.Cursor, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanAll(rows, scanComplaint)
 }
 
 // Assign gives open complaint id to the acting reviewer, who must not have decided its case.
@@ -274,10 +291,7 @@ func (tx *Tx) complaintForDecider(id string) (vigil.Complaint, error) {
 	if !actor.Can(vigil.ScopeCases) {
 		return vigil.Complaint{}, vigil.Errorf(vigil.EFORBIDDEN, "deciding complaints needs the %s permission", vigil.ScopeCases)
 	}
-	c, err := scanComplaint(tx.QueryRowContext(tx.ctx, `SELECT `+complaintColumns+` FROM complaints WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, vigil.Errorf(vigil.ENOTFOUND, "no complaint %s", id)
-	}
+	c, err := tx.complaint(id)
 	if err != nil {
 		return c, err
 	}

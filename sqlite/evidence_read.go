@@ -2,9 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -68,8 +66,8 @@ func (s *EvidenceStore) ListEvidence(ctx context.Context, f vigil.EvidenceFilter
 		if err != nil {
 			return fmt.Errorf("list evidence: %w", err)
 		}
-		if out, err = collectEvidence(rows); err != nil {
-			return err
+		if out, err = scanAll(rows, scanEvidence); err != nil {
+			return fmt.Errorf("read evidence: %w", err)
 		}
 		for i := range out {
 			if err := tx.setHeldUntil(&out[i]); err != nil {
@@ -83,20 +81,6 @@ func (s *EvidenceStore) ListEvidence(ctx context.Context, f vigil.EvidenceFilter
 		return out, "", err
 	}
 	return out[:limit], out[limit-1].ID, nil
-}
-
-// collectEvidence reads and closes rows.
-func collectEvidence(rows *sql.Rows) ([]vigil.Evidence, error) {
-	defer rows.Close()
-	var out []vigil.Evidence
-	for rows.Next() {
-		e, err := scanEvidence(rows)
-		if err != nil {
-			return nil, fmt.Errorf("read evidence: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 // GetEvidence returns one evidence record and audits the read as evidence.read.
@@ -131,14 +115,7 @@ func (tx *Tx) setHeldUntil(e *vigil.Evidence) error {
 
 // evidence reads record id.
 func (tx *Tx) evidence(id string) (vigil.Evidence, error) {
-	e, err := scanEvidence(tx.QueryRowContext(tx.ctx, `SELECT `+evidenceColumns+` FROM evidence WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return e, vigil.Errorf(vigil.ENOTFOUND, "no evidence %s", id)
-	}
-	if err != nil {
-		return e, fmt.Errorf("read evidence %s: %w", id, err)
-	}
-	return e, nil
+	return rowByID(tx.ctx, tx, scanEvidence, "evidence", `SELECT `+evidenceColumns+` FROM evidence WHERE id = ?`, id)
 }
 
 // sealedEvidence is a kept record with what opens it.
@@ -155,20 +132,21 @@ func (tx *Tx) keptEvidence(caseID string) ([]sealedEvidence, error) {
 	if err != nil {
 		return nil, fmt.Errorf("evidence of %s: %w", caseID, err)
 	}
-	defer rows.Close()
-	var out []sealedEvidence
-	for rows.Next() {
-		var se sealedEvidence
-		e, err := scanEvidence(scanFunc(func(dest ...any) error {
-			return rows.Scan(append(dest, &se.keyID, &se.wrapped)...)
-		}))
-		if err != nil {
-			return nil, fmt.Errorf("evidence of %s: %w", caseID, err)
-		}
-		se.Evidence = e
-		out = append(out, se)
+	out, err := scanAll(rows, scanSealedEvidence)
+	if err != nil {
+		return nil, fmt.Errorf("evidence of %s: %w", caseID, err)
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// scanSealedEvidence reads one row of evidenceColumns followed by key_id and wrapped_key.
+func scanSealedEvidence(row rowScanner) (sealedEvidence, error) {
+	var se sealedEvidence
+	e, err := scanEvidence(scanFunc(func(dest ...any) error {
+		return row.Scan(append(dest, &se.keyID, &se.wrapped)...)
+	}))
+	se.Evidence = e
+	return se, err
 }
 
 // scanFunc adapts a function to rowScanner, to read extra columns after a shared list.

@@ -62,16 +62,15 @@ func (db *DB) evidenceNotUnder(ctx context.Context, keyID string) ([]string, err
 	if err != nil {
 		return nil, fmt.Errorf("evidence to re-wrap: %w", err)
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
+	ids, err := scanAll(rows, func(row rowScanner) (string, error) {
 		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("evidence to re-wrap: %w", err)
-		}
-		ids = append(ids, id)
+		err := row.Scan(&id)
+		return id, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("evidence to re-wrap: %w", err)
 	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // rewrapEvidence re-wraps the data key of record id under the vault's current key, in one

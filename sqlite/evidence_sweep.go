@@ -55,16 +55,15 @@ func (tx *Tx) dueEvidence(now time.Time) ([]dueEvidence, error) {
 	if err != nil {
 		return nil, fmt.Errorf("evidence due: %w", err)
 	}
-	defer rows.Close()
-	var due []dueEvidence
-	for rows.Next() {
+	due, err := scanAll(rows, func(row rowScanner) (dueEvidence, error) {
 		var d dueEvidence
-		if err := rows.Scan(&d.id, &d.caseID, &d.contentID, &d.policy, &d.deadline); err != nil {
-			return nil, fmt.Errorf("evidence due: %w", err)
-		}
-		due = append(due, d)
+		err := row.Scan(&d.id, &d.caseID, &d.contentID, &d.policy, &d.deadline)
+		return d, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("evidence due: %w", err)
 	}
-	return due, rows.Err()
+	return due, nil
 }
 
 // shredEvidence turns d into a tombstone deleted at now.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -49,27 +48,29 @@ func checkHold(h vigil.Hold, now time.Time) error {
 	if !h.Until.After(now) {
 		return vigil.FieldErrorf(vigil.EINVALID, "until", "a hold must end in the future")
 	}
-	if limit, name := holdLimit(h); limit > 0 && h.Until.Sub(h.Start) > limit {
+	if latest, name := holdLimit(h); !latest.IsZero() && h.Until.After(latest) {
 		return vigil.FieldErrorf(vigil.EINVALID, "until", "a %s hold lasts at most %s", h.Kind, name)
 	}
 	return nil
 }
 
-// holdLimit is the longest period a hold like h may have at placement, and how the law says it;
-// 0 for a legal hold, which lasts as long as the proceedings that need it.
-func holdLimit(h vigil.Hold) (time.Duration, string) {
+// holdLimit is the latest end a hold like h may have at placement, and how the law says it;
+// zero for a legal hold, which lasts as long as the proceedings that need it.
+func holdLimit(h vigil.Hold) (time.Time, string) {
 	switch {
 	case h.Kind == vigil.HoldLegal:
-		return 0, ""
+		return time.Time{}, ""
 	case h.OrderID != "":
-		return vigil.MaxNonDisclosure, "6 weeks for a removal order's non-disclosure (RO-08)"
+		return h.Start.Add(vigil.MaxNonDisclosure), "6 weeks for a removal order's non-disclosure (RO-08)"
 	default:
-		return vigil.MaxEUCentreHold, "18 months (540 days) on the EU Centre's instruction (EC-14)"
+		return vigil.LatestEUCentreHoldEnd(h.Start), "18 months on the EU Centre's instruction (EC-14)"
 	}
 }
 
 // PlaceHold validates and stores hold h, starting now unless h.Start says otherwise, and
-// audits it as hold.place. A do_not_inform hold reschedules the item's pending notices.
+// audits it as hold.place. A do_not_inform hold reschedules the item's pending notices; a
+// do_not_remove hold on an item whose removal an order already sent is noted in the order's
+// history.
 func (tx *Tx) PlaceHold(h vigil.Hold) (vigil.Hold, error) {
 	if h.Start.IsZero() {
 		h.Start = tx.now
@@ -88,6 +89,11 @@ func (tx *Tx) PlaceHold(h vigil.Hold) (vigil.Hold, error) {
 	}
 	if err := tx.auditHold("hold.place", h, ""); err != nil {
 		return vigil.Hold{}, err
+	}
+	if h.Kind == vigil.HoldDoNotRemove {
+		if err := tx.noteLateHold(h); err != nil {
+			return vigil.Hold{}, err
+		}
 	}
 	return h, tx.holdsChanged(h)
 }
@@ -174,14 +180,7 @@ func (tx *Tx) hold(id string) (vigil.Hold, error) { return holdByID(tx.ctx, tx, 
 
 // holdByID reads hold id with q: a transaction, or the read pool.
 func holdByID(ctx context.Context, q caseQuerier, id string) (vigil.Hold, error) {
-	h, err := scanHold(q.QueryRowContext(ctx, `SELECT `+holdColumns+` FROM holds WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return vigil.Hold{}, vigil.Errorf(vigil.ENOTFOUND, "no hold %s", id)
-	}
-	if err != nil {
-		return vigil.Hold{}, fmt.Errorf("hold %s: %w", id, err)
-	}
-	return h, nil
+	return rowByID(ctx, q, scanHold, "hold", `SELECT `+holdColumns+` FROM holds WHERE id = ?`, id)
 }
 
 // ActiveHolds returns the holds of kind on contentID in force at at, oldest first; an empty
@@ -209,16 +208,8 @@ func (tx *Tx) holdsOn(contentID string, kind vigil.HoldKind) ([]vigil.Hold, erro
 
 // collectHolds reads and closes rows of holdColumns.
 func collectHolds(rows *sql.Rows) ([]vigil.Hold, error) {
-	defer rows.Close()
-	var holds []vigil.Hold
-	for rows.Next() {
-		h, err := scanHold(rows)
-		if err != nil {
-			return nil, fmt.Errorf("read hold: %w", err)
-		}
-		holds = append(holds, h)
-	}
-	if err := rows.Err(); err != nil {
+	holds, err := scanAll(rows, scanHold)
+	if err != nil {
 		return nil, fmt.Errorf("read holds: %w", err)
 	}
 	return holds, nil

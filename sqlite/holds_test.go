@@ -14,6 +14,7 @@ const day = 24 * time.Hour
 // law allows, and ones without a reference.
 func TestPlaceHoldLimits(t *testing.T) {
 	db, _, _ := openActions(t)
+	eighteenMonths := vigil.LatestEUCentreHoldEnd(actionsT0).Sub(actionsT0)
 	hold := func(kind vigil.HoldKind, d time.Duration, orderID string) vigil.Hold {
 		return vigil.Hold{Kind: kind, ContentID: "cnt_1", Authority: "EU Centre", Reference: "EUC-1",
 			OrderID: orderID, Until: actionsT0.Add(d)}
@@ -24,10 +25,10 @@ func TestPlaceHoldLimits(t *testing.T) {
 		wantCode string
 		field    string
 	}{
-		{"do not remove 540 days", hold(vigil.HoldDoNotRemove, vigil.MaxEUCentreHold, ""), "", ""},
-		{"do not remove 541 days", hold(vigil.HoldDoNotRemove, vigil.MaxEUCentreHold+day, ""), vigil.EINVALID, "until"},
-		{"do not remove a millisecond over", hold(vigil.HoldDoNotRemove, vigil.MaxEUCentreHold+time.Millisecond, ""), vigil.EINVALID, "until"},
-		{"do not inform 18 months", hold(vigil.HoldDoNotInform, vigil.MaxEUCentreHold, ""), "", ""},
+		{"do not remove 18 months", hold(vigil.HoldDoNotRemove, eighteenMonths, ""), "", ""},
+		{"do not remove 18 months and a day", hold(vigil.HoldDoNotRemove, eighteenMonths+day, ""), vigil.EINVALID, "until"},
+		{"do not remove a millisecond over", hold(vigil.HoldDoNotRemove, eighteenMonths+time.Millisecond, ""), vigil.EINVALID, "until"},
+		{"do not inform 18 months", hold(vigil.HoldDoNotInform, eighteenMonths, ""), "", ""},
 		{"do not inform 19 months", hold(vigil.HoldDoNotInform, 570*day, ""), vigil.EINVALID, "until"},
 		{"non-disclosure 6 weeks", hold(vigil.HoldDoNotInform, 42*day, "ord_1"), "", ""},
 		{"non-disclosure 6 weeks and a day", hold(vigil.HoldDoNotInform, 43*day, "ord_1"), vigil.EINVALID, "until"},

@@ -2,8 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/vigilproject/vigil"
@@ -25,7 +23,8 @@ func checkNoticeReader(ctx context.Context) error {
 	return nil
 }
 
-// Notices lists notices newest first, from the cursor on.
+// Notices lists notices newest first, from the cursor on. Notices name the uploader, a
+// personal reference: the listing is audited as notice.list.
 func (s *Notices) Notices(ctx context.Context, f vigil.NoticeFilter) ([]vigil.Notice, string, error) {
 	if err := checkNoticeReader(ctx); err != nil {
 		return nil, "", err
@@ -35,22 +34,17 @@ func (s *Notices) Notices(ctx context.Context, f vigil.NoticeFilter) ([]vigil.No
 	if cursor == "" {
 		cursor = "~" // sorts after every id
 	}
-	rows, err := s.db.read.QueryContext(ctx, `SELECT `+noticeColumns+` FROM notices n
-		WHERE (? = '' OR status = ?) AND (? = '' OR content_id = ?) AND id < ? ORDER BY id DESC LIMIT ?`,
-		f.Status, f.Status, f.ContentID, f.ContentID, cursor, limit+1)
-	if err != nil {
-		return nil, "", fmt.Errorf("notices: %w", err)
-	}
-	defer rows.Close()
 	var out []vigil.Notice
-	for rows.Next() {
-		n, _, err := scanNotice(rows)
+	err := s.db.Update(ctx, func(tx *Tx) error {
+		var err error
+		out, err = tx.noticePage(f, cursor, limit+1)
 		if err != nil {
-			return nil, "", fmt.Errorf("notices: %w", err)
+			return err
 		}
-		out = append(out, n)
-	}
-	if err := rows.Err(); err != nil {
+		return tx.Audit("notice.list", "notice", f.ContentID, caseAuditDetail(map[string]any{"status": f.Status,
+			"content_id": f.ContentID, "cursor": f.Cursor, "count": min(len(out), limit)}))
+	})
+	if err != nil {
 		return nil, "", fmt.Errorf("notices: %w", err)
 	}
 	if len(out) > limit {
@@ -59,17 +53,32 @@ func (s *Notices) Notices(ctx context.Context, f vigil.NoticeFilter) ([]vigil.No
 	return out, "", nil
 }
 
-// Notice returns notice id.
+// noticePage reads up to limit notices of f with ids below cursor, newest first.
+func (tx *Tx) noticePage(f vigil.NoticeFilter, cursor string, limit int) ([]vigil.Notice, error) {
+	rows, err := tx.QueryContext(tx.ctx, `SELECT `+noticeColumns+` FROM notices n
+		WHERE (? = '' OR status = ?) AND (? = '' OR content_id = ?) AND id < ? ORDER BY id DESC LIMIT ?`,
+		f.Status, f.Status, f.ContentID, f.ContentID, cursor, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanAll(rows, scanNoticeOnly)
+}
+
+// Notice returns notice id and audits the read as notice.view: it names the uploader.
 func (s *Notices) Notice(ctx context.Context, id string) (vigil.Notice, error) {
 	if err := checkNoticeReader(ctx); err != nil {
 		return vigil.Notice{}, err
 	}
-	n, _, err := scanNotice(s.db.read.QueryRowContext(ctx, `SELECT `+noticeColumns+` FROM notices n WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return n, vigil.Errorf(vigil.ENOTFOUND, "no notice %s", id)
-	}
+	var n vigil.Notice
+	err := s.db.Update(ctx, func(tx *Tx) error {
+		var err error
+		if n, err = rowByID(ctx, tx, scanNoticeOnly, "notice", `SELECT `+noticeColumns+` FROM notices n WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return tx.Audit("notice.view", "notice", id, caseAuditDetail(map[string]any{"kind": n.Kind, "content_id": n.ContentID}))
+	})
 	if err != nil {
-		return n, fmt.Errorf("notice %s: %w", id, err)
+		return vigil.Notice{}, fmt.Errorf("view notice %s: %w", id, err)
 	}
 	return n, nil
 }

@@ -36,6 +36,18 @@ func scanNotice(row rowScanner, extra ...any) (n vigil.Notice, released time.Tim
 	return n, fromMS(rel), err
 }
 
+// scanNoticeOnly reads one row of noticeColumns, for readers that do not need the release time.
+func scanNoticeOnly(row rowScanner) (vigil.Notice, error) {
+	n, _, err := scanNotice(row)
+	return n, err
+}
+
+// scanPendingNotice reads one row of noticeColumns with its release time.
+func scanPendingNotice(row rowScanner) (pendingNotice, error) {
+	n, released, err := scanNotice(row)
+	return pendingNotice{n, released}, err
+}
+
 // checkNoticeKind refuses unknown notice kinds.
 func checkNoticeKind(kind vigil.NoticeKind) error {
 	switch kind {
@@ -118,14 +130,11 @@ func (tx *Tx) fillNotice(n *vigil.Notice) error {
 
 // contentItem reads content item id inside the transaction, or returns an ENOTFOUND error.
 func (tx *Tx) contentItem(id string) (vigil.Content, error) {
-	_, c, err := scanContent(tx.QueryRowContext(tx.ctx, `SELECT `+contentColumns+` FROM content WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, vigil.Errorf(vigil.ENOTFOUND, "no content %s", id)
+	scan := func(row rowScanner) (vigil.Content, error) {
+		_, c, err := scanContent(row)
+		return c, err
 	}
-	if err != nil {
-		return c, fmt.Errorf("content %s: %w", id, err)
-	}
-	return c, nil
+	return rowByID(tx.ctx, tx, scan, "content", `SELECT `+contentColumns+` FROM content WHERE id = ?`, id)
 }
 
 // ReleaseNotices makes the pending notices of kind about contentID due now, whatever holds
@@ -170,16 +179,11 @@ func (tx *Tx) pendingNotices(contentID string, kind vigil.NoticeKind) ([]pending
 	if err != nil {
 		return nil, fmt.Errorf("pending notices of %s: %w", contentID, err)
 	}
-	defer rows.Close()
-	var out []pendingNotice
-	for rows.Next() {
-		n, rel, err := scanNotice(rows)
-		if err != nil {
-			return nil, fmt.Errorf("read notice: %w", err)
-		}
-		out = append(out, pendingNotice{n, rel})
+	out, err := scanAll(rows, scanPendingNotice)
+	if err != nil {
+		return nil, fmt.Errorf("pending notices of %s: %w", contentID, err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // rescheduleNotices recomputes the timing of contentID's pending notices after its

@@ -38,7 +38,7 @@ func scheduleNotice(t *testing.T, db *DB, n vigil.Notice) vigil.Notice {
 // unfounded, and at the end of a do-not-inform hold of up to 18 months.
 func TestReportNoticeTiming(t *testing.T) {
 	sent := actionsT0
-	threeMonths := sent.Add(vigil.ReportNoticeDelay)
+	threeMonths := vigil.ReportNoticeDue(sent)
 	tests := []struct {
 		name string
 		// then runs after the notice was scheduled at sent, with the clock still there
@@ -57,8 +57,8 @@ func TestReportNoticeTiming(t *testing.T) {
 		{"do not inform 18 months", func(t *testing.T, db *DB, clock interface{ Set(time.Time) }) {
 			clock.Set(sent.Add(30 * day))
 			placeHold(t, db, vigil.Hold{Kind: vigil.HoldDoNotInform, ContentID: "cnt_1", Authority: "EU Centre",
-				Reference: "EUC-LEA-1", Until: sent.Add(30*day + vigil.MaxEUCentreHold)})
-		}, sent.Add(30*day + vigil.MaxEUCentreHold - time.Millisecond), sent.Add(30*day + vigil.MaxEUCentreHold), true},
+				Reference: "EUC-LEA-1", Until: vigil.LatestEUCentreHoldEnd(sent.Add(30 * day))})
+		}, vigil.LatestEUCentreHoldEnd(sent.Add(30 * day)).Add(-time.Millisecond), vigil.LatestEUCentreHoldEnd(sent.Add(30 * day)), true},
 		{"do not inform released early", func(t *testing.T, db *DB, clock interface{ Set(time.Time) }) {
 			clock.Set(sent.Add(30 * day))
 			h := placeHold(t, db, vigil.Hold{Kind: vigil.HoldDoNotInform, ContentID: "cnt_1", Reference: "EUC-LEA-2",

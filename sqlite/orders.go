@@ -89,7 +89,8 @@ func (tx *Tx) orderByIdempotencyKey(key string, doc []byte) (vigil.Order, bool, 
 	return o, true, err
 }
 
-// receiveOrder stores new order o and sets off what its kind needs.
+// receiveOrder stores new order o and sets off what its kind needs; a removal a do_not_remove
+// hold keeps back stops the order's clock until the hold ends (RP-18).
 func (tx *Tx) receiveOrder(o *vigil.Order, doc []byte) error {
 	if err := orders.CheckIssued(*o, tx.now); err != nil {
 		return err
@@ -124,7 +125,10 @@ func (tx *Tx) receiveOrder(o *vigil.Order, doc []byte) error {
 	if err != nil {
 		return err
 	}
-	return tx.Audit("order.receive", "order", o.ID, string(detail))
+	if err := tx.Audit("order.receive", "order", o.ID, string(detail)); err != nil {
+		return err
+	}
+	return tx.pauseForHolds(o)
 }
 
 // insertOrder writes order o and its items.

@@ -63,25 +63,34 @@ func (s *OrderStore) Resume(ctx context.Context, id, text string) (vigil.Order, 
 		if o.Status != vigil.OrderPaused && o.Status != vigil.OrderCannotExecute {
 			return vigil.Errorf(vigil.ECONFLICT, "order %s is %s, not paused", id, o.Status)
 		}
-		stood := tx.now.Sub(o.PausedAt)
-		o.PausedTotal += stood
-		if !o.Deadline.IsZero() {
-			o.Deadline = o.Deadline.Add(stood)
+		if o.PausedByHold() {
+			return vigil.Errorf(vigil.ECONFLICT, "order %s waits for a do-not-remove hold (RP-18): its clock restarts by itself when the hold ends or is released", id)
 		}
-		o.PausedAt, o.Status = time.Time{}, vigil.OrderExecuting
-		if o.Kind == vigil.OrderVoluntary || (o.Kind == vigil.OrderBlocking && o.Start.After(tx.now)) {
-			o.Status = vigil.OrderReceived
-		}
-		last := &o.Pauses[len(o.Pauses)-1]
-		last.Resumed, last.ResumeText = tx.now, text
-		_, err := tx.ExecContext(tx.ctx, `UPDATE order_pauses SET resumed = ?, resume_text = ?
-			WHERE order_id = ? AND seq = ?`, ms(tx.now), text, o.ID, len(o.Pauses)-1)
-		if err != nil {
-			return fmt.Errorf("resume order %s: %w", id, err)
-		}
-		return tx.auditOrder("order.resume", *o, map[string]any{"paused_ms": stood.Milliseconds(),
-			"deadline": webhookTime(o.Deadline)})
+		return tx.restartClock(o, text)
 	})
+}
+
+// restartClock ends o's open pause now with text: the deadline moves on by the time the clock
+// stood still (RO-05), and the order awaits execution again. The caller stores o's state.
+func (tx *Tx) restartClock(o *vigil.Order, text string) error {
+	stood := tx.now.Sub(o.PausedAt)
+	o.PausedTotal += stood
+	if !o.Deadline.IsZero() {
+		o.Deadline = o.Deadline.Add(stood)
+	}
+	o.PausedAt, o.Status = time.Time{}, vigil.OrderExecuting
+	if o.Kind == vigil.OrderVoluntary || (o.Kind == vigil.OrderBlocking && o.Start.After(tx.now)) {
+		o.Status = vigil.OrderReceived
+	}
+	last := &o.Pauses[len(o.Pauses)-1]
+	last.Resumed, last.ResumeText = tx.now, text
+	_, err := tx.ExecContext(tx.ctx, `UPDATE order_pauses SET resumed = ?, resume_text = ?
+		WHERE order_id = ? AND seq = ?`, ms(tx.now), text, o.ID, len(o.Pauses)-1)
+	if err != nil {
+		return fmt.Errorf("resume order %s: %w", o.ID, err)
+	}
+	return tx.auditOrder("order.resume", *o, map[string]any{"reason": last.Reason,
+		"paused_ms": stood.Milliseconds(), "deadline": webhookTime(o.Deadline)})
 }
 
 // Execute records that order id was executed now with measure, for execution the platform did

@@ -168,7 +168,9 @@ func (s *OrderStore) OrderStats(ctx context.Context, at time.Time) (orders.Stats
 	if err != nil {
 		return st, fmt.Errorf("order stats: %w", err)
 	}
-	err = s.eachRow(ctx, `SELECT executed - received FROM orders WHERE kind = 'removal' AND status = 'executed'`,
+	err = s.eachRow(ctx, `SELECT executed - received - (SELECT coalesce(sum(p.resumed - p.paused), 0)
+		FROM order_pauses p WHERE p.order_id = orders.id AND p.reason = 'do_not_remove_hold')
+		FROM orders WHERE kind = 'removal' AND status = 'executed'`,
 		func(scan func(...any) error) error {
 			var took int64
 			err := scan(&took)

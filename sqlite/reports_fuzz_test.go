@@ -18,6 +18,7 @@ func FuzzCheckRecord(f *testing.F) {
 	f.Add(`{"type":"solicitation","awareness":"other","content":[{"content_id":"cnt_1"},{"content_id":"cnt_1"}],"geo":{"port":70000}}`)
 	f.Add(`{"urgent":true,"type":"known_csam","awareness":"hotline","content":[{"content_id":"cnt_1"}]}`)
 	f.Add(`{"content":null}`)
+	f.Add(`{"type":"known_csam","awareness":"own_motion","content":[{"content_id":"cnt_1"}],"annotations":["spam","sextortion","spam"]}`)
 	f.Fuzz(func(t *testing.T, doc string) {
 		var rec vigil.ReportRecord
 		if json.Unmarshal([]byte(doc), &rec) != nil {
@@ -29,6 +30,11 @@ func FuzzCheckRecord(f *testing.F) {
 			if !slices.Equal(ids, []string{"cnt_1"}) || vigil.ApprovalsNeeded(rec.Type) == 0 ||
 				rec.Geo.Port < 0 || rec.Geo.Port > 65535 || (rec.Urgent && rec.UrgentWhy == "") {
 				t.Fatalf("accepted %+v", rec)
+			}
+			for i, a := range rec.Annotations {
+				if !slices.Contains(vigil.ReportAnnotations, a) || slices.Contains(rec.Annotations[:i], a) {
+					t.Fatalf("accepted annotations %q", rec.Annotations)
+				}
 			}
 			return
 		}

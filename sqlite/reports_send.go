@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vigilproject/vigil"
@@ -161,9 +162,10 @@ func (s *ReportStore) NCMECFinished(ctx context.Context, id string) error {
 	})
 }
 
-// NCMECRetracted records that the unfinished CyberTipline report was retracted, because
-// someone asked (the report is then retracted) or because its flow failed (reason; the report
-// then failed).
+// NCMECRetracted records that the unfinished CyberTipline report was retracted: because
+// someone asked, and the report is then retracted; or because its flow failed (reason), and the
+// report goes on to its other destinations (the EU Centre report is a duty of its own, RP-01)
+// until Complete settles it.
 func (s *ReportStore) NCMECRetracted(ctx context.Context, id, reason string) error {
 	return s.step(ctx, id, "report.ncmec_retract", map[string]any{"reason": reason}, func(tx *Tx) error {
 		if err := tx.setDestination(id, vigil.DestNCMEC, vigil.DestRetracted, "", reason); err != nil {
@@ -176,7 +178,7 @@ func (s *ReportStore) NCMECRetracted(ctx context.Context, id, reason string) err
 		if requested {
 			return tx.setReportStatus(id, vigil.ReportRetracted, "")
 		}
-		return tx.setReportStatus(id, vigil.ReportFailed, reason)
+		return nil
 	})
 }
 
@@ -187,20 +189,34 @@ func (s *ReportStore) Retracted(ctx context.Context, id string) error {
 	})
 }
 
-// EUSent records the EU Centre's reference for the report.
+// EUSent records the EU Centre's reference for the report and schedules the user's report
+// notice from that time (RP-15: three months later unless the EU Centre says otherwise),
+// whatever becomes of the report at NCMEC.
 func (s *ReportStore) EUSent(ctx context.Context, id, reference string) error {
 	return s.step(ctx, id, "report.eu_send", map[string]any{"reference": reference}, func(tx *Tx) error {
-		return tx.setDestination(id, vigil.DestEUCentre, vigil.DestSent, reference, "")
+		if err := tx.setDestination(id, vigil.DestEUCentre, vigil.DestSent, reference, ""); err != nil {
+			return err
+		}
+		var caseID string
+		if err := tx.QueryRowContext(ctx, `SELECT case_id FROM reports WHERE id = ?`, id).Scan(&caseID); err != nil {
+			return err
+		}
+		c, err := caseByID(ctx, tx, caseID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ScheduleNotice(vigil.Notice{Kind: vigil.NoticeReport, ContentID: c.ContentID,
+			CaseID: c.ID, Reference: id, Basis: tx.now})
+		return err
 	})
 }
 
-// Failed records that destination d refused the report for good (reason); the report failed.
+// Failed records that destination d refused the report for good (reason). The report goes on
+// to its other destinations, since each is a duty of its own (RP-01, RP-20), until Complete
+// settles it as failed.
 func (s *ReportStore) Failed(ctx context.Context, id string, d vigil.Destination, reason string) error {
-	return s.step(ctx, id, "report.fail", map[string]any{"destination": d, "reason": reason}, func(tx *Tx) error {
-		if err := tx.setDestination(id, d, vigil.DestFailed, "", reason); err != nil {
-			return err
-		}
-		return tx.setReportStatus(id, vigil.ReportFailed, reason)
+	return s.step(ctx, id, "report.destination_fail", map[string]any{"destination": d, "reason": reason}, func(tx *Tx) error {
+		return tx.setDestination(id, d, vigil.DestFailed, "", reason)
 	})
 }
 
@@ -213,38 +229,68 @@ func (s *ReportStore) Retry(ctx context.Context, id string, at time.Time, reason
 	})
 }
 
-// Complete marks a report sent once every destination took it: it enqueues report.sent and,
-// when the EU Centre took it, schedules the user's report notice from that time (RP-15: three
-// months later unless the EU Centre says otherwise).
+// Complete ends the sending of a report once no destination has a flow open. When every
+// destination took it, the report is sent and report.sent is enqueued. Otherwise it failed,
+// audited as report.fail with the destinations that did not take it and why: the deliveries
+// made stand, and a resend retries only the others. A CyberTipline report still open is
+// refused: it must be finished or retracted first, never left half-sent.
 func (s *ReportStore) Complete(ctx context.Context, id string) error {
-	return s.step(ctx, id, "report.sent", nil, func(tx *Tx) error {
+	return s.step(ctx, id, "", nil, func(tx *Tx) error {
 		rep, err := reportByID(ctx, tx, id, nil)
 		if err != nil {
 			return err
 		}
-		refs := map[vigil.Destination]string{}
-		for _, d := range rep.Deliveries {
-			if d.Status != vigil.DestFinished && d.Status != vigil.DestSent {
-				return fmt.Errorf("not delivered to %s yet", d.Destination)
-			}
-			refs[d.Destination] = d.Reference
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE reports SET status = ?, sent = ?, last_error = '', updated = ?
-			WHERE id = ?`, vigil.ReportSent, ms(tx.now), ms(tx.now), id); err != nil {
-			return err
-		}
-		c, err := caseByID(ctx, tx, rep.CaseID)
+		undelivered, err := undeliveredTo(rep)
 		if err != nil {
 			return err
 		}
-		if eu, ok := rep.Delivery(vigil.DestEUCentre); ok {
-			_, err := tx.ScheduleNotice(vigil.Notice{Kind: vigil.NoticeReport, ContentID: c.ContentID,
-				CaseID: c.ID, Reference: id, Basis: eu.Done})
-			if err != nil {
+		if len(undelivered) > 0 {
+			reason := strings.Join(undelivered, "; ")
+			if err := tx.setReportStatus(id, vigil.ReportFailed, reason); err != nil {
 				return err
 			}
+			return tx.Audit("report.fail", "report", id, caseAuditDetail(map[string]any{"reason": reason}))
 		}
-		return tx.Enqueue(vigil.EventReportSent, vigil.ReportSentEvent{ReportID: id, CaseID: c.ID,
-			ContentID: c.ContentID, References: refs, Sent: webhookTime(tx.now)})
+		return tx.sent(rep)
 	})
+}
+
+// undeliveredTo describes each destination that did not take rep, with why; it refuses a
+// destination whose flow is still open.
+func undeliveredTo(rep vigil.Report) ([]string, error) {
+	var out []string
+	for _, d := range rep.Deliveries {
+		switch d.Status {
+		case vigil.DestFinished, vigil.DestSent:
+		case vigil.DestSubmitted:
+			return nil, fmt.Errorf("the CyberTipline report %s is still open", d.Reference)
+		case vigil.DestPending:
+			out = append(out, fmt.Sprintf("not sent to %s", d.Destination))
+		default:
+			out = append(out, fmt.Sprintf("%s %s: %s", d.Destination, d.Status, d.LastError))
+		}
+	}
+	return out, nil
+}
+
+// sent marks rep sent to every destination, enqueues report.sent and audits it.
+func (tx *Tx) sent(rep vigil.Report) error {
+	refs := map[vigil.Destination]string{}
+	for _, d := range rep.Deliveries {
+		refs[d.Destination] = d.Reference
+	}
+	if _, err := tx.ExecContext(tx.ctx, `UPDATE reports SET status = ?, sent = ?, last_error = '', updated = ?
+		WHERE id = ?`, vigil.ReportSent, ms(tx.now), ms(tx.now), rep.ID); err != nil {
+		return err
+	}
+	c, err := caseByID(tx.ctx, tx, rep.CaseID)
+	if err != nil {
+		return err
+	}
+	err = tx.Enqueue(vigil.EventReportSent, vigil.ReportSentEvent{ReportID: rep.ID, CaseID: c.ID,
+		ContentID: c.ContentID, References: refs, Sent: webhookTime(tx.now)})
+	if err != nil {
+		return err
+	}
+	return tx.Audit("report.sent", "report", rep.ID, caseAuditDetail(nil))
 }

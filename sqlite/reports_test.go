@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,6 +157,10 @@ func TestApproveReportRefusals(t *testing.T) {
 			}
 		}, legal("ann"), vigil.ECONFLICT},
 		{"reviewer", func(*testing.T, *reportsRig, vigil.Report) {}, reviewer("rev2"), vigil.EFORBIDDEN},
+		// PP-04: the approvals count people, and an API key is not one.
+		{"api key", func(*testing.T, *reportsRig, vigil.Report) {}, vigil.WithActor(context.Background(),
+			vigil.Actor{Kind: vigil.ActorKey, ID: "key_legal", Name: "legal script", Scopes: []vigil.Scope{vigil.ScopeReports}}),
+			vigil.EFORBIDDEN},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -308,7 +313,7 @@ func TestReportSendingSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !fromMS(basis).Equal(eu.Done) || !fromMS(due2).Equal(eu.Done.Add(vigil.ReportNoticeDelay)) {
+	if !fromMS(basis).Equal(eu.Done) || !fromMS(due2).Equal(vigil.ReportNoticeDue(eu.Done)) {
 		t.Errorf("notice basis %v due %v, want %v + 3 months", fromMS(basis), fromMS(due2), eu.Done)
 	}
 	if due, _ := r.store.DueReports(ctx, 10); len(due) != 0 {
@@ -352,6 +357,46 @@ func TestRetractReport(t *testing.T) {
 	wantCode(t, err, vigil.ECONFLICT)
 	_, err = r.store.RetractReport(legal("lex"), done.ID, "")
 	wantCode(t, err, vigil.EINVALID)
+}
+
+// RP-01, RP-20: a destination's refusal leaves the other's delivery standing. The EU Centre
+// took the report after the CyberTipline flow was retracted: the user notice runs from then
+// (RP-15); Complete, refused while a CyberTipline report is open, ends the report failed,
+// naming NCMEC, without report.sent, so that a resend retries NCMEC alone.
+func TestReportPartialDelivery(t *testing.T) {
+	r := openReports(t)
+	ctx := context.Background()
+	rep := r.queued(t, "cnt_half")
+	if err := r.store.NCMECSubmitted(ctx, rep.ID, "61"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.store.Complete(ctx, rep.ID); err == nil {
+		t.Fatal("completed a report whose CyberTipline report is open")
+	}
+	steps(t, func() error { return r.store.NCMECRetracted(ctx, rep.ID, "4100 invalid file details") })
+	if got, _ := r.store.Report(legal("lex"), rep.ID); got.Status != vigil.ReportSending {
+		t.Fatalf("report %s after the CyberTipline refusal, want sending on to the EU Centre", got.Status)
+	}
+	steps(t, func() error { return r.store.EUSent(ctx, rep.ID, "EU-61") },
+		func() error { return r.store.Complete(ctx, rep.ID) })
+	got, _ := r.store.Report(legal("lex"), rep.ID)
+	nd, _ := got.Delivery(vigil.DestNCMEC)
+	eu, _ := got.Delivery(vigil.DestEUCentre)
+	if got.Status != vigil.ReportFailed || nd.Status != vigil.DestRetracted || eu.Status != vigil.DestSent ||
+		!strings.Contains(got.LastError, "ncmec retracted: 4100") || !got.Sent.IsZero() {
+		t.Errorf("report %s (%q, sent %v), NCMEC %s, EU Centre %s", got.Status, got.LastError, got.Sent, nd.Status, eu.Status)
+	}
+	var basis int64
+	err := r.db.read.QueryRow(`SELECT basis FROM notices WHERE content_id = 'cnt_half' AND kind = 'report'`).Scan(&basis)
+	if err != nil || !fromMS(basis).Equal(eu.Done) {
+		t.Errorf("report notice basis %v (%v), want the EU Centre's %v", fromMS(basis), err, eu.Done)
+	}
+	if events := eventsOf(t, r.db, r.hook, vigil.EventReportSent); len(events) != 0 {
+		t.Errorf("%d report.sent events for a report NCMEC did not take", len(events))
+	}
+	if due, _ := r.store.DueReports(ctx, 10); len(due) != 0 {
+		t.Errorf("%d reports still due after it failed", len(due))
+	}
 }
 
 // sent queues a report and records it sent to both destinations.
@@ -399,7 +444,7 @@ func TestReportFeedback(t *testing.T) {
 				}
 			}},
 		{"do not inform beyond 18 months", vigil.ReportFeedback{Kind: vigil.FeedbackDoNotInform, Reference: "EUC-2",
-			Until: reportsT0.Add(vigil.MaxEUCentreHold + 48*time.Hour)}, vigil.EINVALID, nil},
+			Until: vigil.LatestEUCentreHoldEnd(reportsT0).Add(48 * time.Hour)}, vigil.EINVALID, nil},
 		{"do not remove", vigil.ReportFeedback{Kind: vigil.FeedbackDoNotRemove, Reference: "LE-9",
 			Until: reportsT0.Add(100 * 24 * time.Hour)}, "",
 			func(t *testing.T, r *reportsRig, contentID string) {
@@ -487,8 +532,15 @@ func TestReportFailureSteps(t *testing.T) {
 	}
 	got, _ := r.store.Report(legal("lex"), rep.ID)
 	eu, _ := got.Delivery(vigil.DestEUCentre)
-	if got.Status != vigil.ReportFailed || eu.Status != vigil.DestFailed || eu.LastError != "400 schema" {
-		t.Errorf("report %s, EU Centre %+v", got.Status, eu)
+	if got.Status != vigil.ReportSending || eu.Status != vigil.DestFailed || eu.LastError != "400 schema" {
+		t.Errorf("report %s, EU Centre %+v; want sending on to NCMEC", got.Status, eu)
+	}
+	if err := r.store.Complete(ctx, rep.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = r.store.Report(legal("lex"), rep.ID)
+	if got.Status != vigil.ReportFailed || !strings.Contains(got.LastError, "eu_centre failed: 400 schema") {
+		t.Errorf("report %s (%q), want failed naming the EU Centre's refusal", got.Status, got.LastError)
 	}
 	if err := r.store.Failed(ctx, rep.ID, "elsewhere", "x"); err == nil {
 		t.Error("a failure at a destination the report does not go to was recorded")

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/vigilproject/vigil"
@@ -79,6 +80,22 @@ func checkRecord(rec vigil.ReportRecord, contentIDs []string) error {
 	}
 	if rec.Urgent && rec.UrgentWhy == "" {
 		return vigil.FieldErrorf(vigil.EINVALID, "urgent_reason", "an urgent report says why (RP-11)")
+	}
+	return checkAnnotations(rec.Annotations)
+}
+
+// checkAnnotations accepts the CyberTipline report annotations of vigil.ReportAnnotations, each
+// at most once.
+func checkAnnotations(annotations []string) error {
+	for i, a := range annotations {
+		field := fmt.Sprintf("annotations[%d]", i)
+		if !slices.Contains(vigil.ReportAnnotations, a) {
+			return vigil.FieldErrorf(vigil.EINVALID, field, "unknown CyberTipline report annotation %q: want one of %s",
+				a, strings.Join(vigil.ReportAnnotations, ", "))
+		}
+		if slices.Contains(annotations[:i], a) {
+			return vigil.FieldErrorf(vigil.EINVALID, field, "%q is given twice", a)
+		}
 	}
 	return nil
 }
@@ -203,8 +220,10 @@ func (tx *Tx) checkApprovable(rep vigil.Report, actor vigil.Actor) error {
 	if c.Status != vigil.CaseConfirmed {
 		return vigil.Errorf(vigil.ECONFLICT, "case %s is %s, not confirmed: its report cannot be approved", c.ID, c.Status)
 	}
-	if actor.ID == "" {
-		return vigil.Errorf(vigil.EFORBIDDEN, "a report is approved by a person or an API key, not by Vigil itself")
+	if actor.Kind != vigil.ActorUser || actor.ID == "" {
+		// The approvals are the human confirmation of PP-04 and IR-08, and the two-person rule
+		// counts people: two API keys may well be one person's.
+		return vigil.Errorf(vigil.EFORBIDDEN, "a report is approved by a person signed in to Vigil, not by an API key or Vigil itself")
 	}
 	for _, a := range rep.Approvals {
 		if a.Approver == actor.ID {
@@ -218,6 +237,18 @@ func (tx *Tx) checkApprovable(rep vigil.Report, actor vigil.Actor) error {
 // queueReport creates the report's delivery rows for the destinations the settings enable and
 // makes it due now.
 func (tx *Tx) queueReport(id string) error {
+	if err := tx.queueDestinations(id); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(tx.ctx, `UPDATE reports SET approved = ?, next_try = ?, attempts = 0 WHERE id = ?`,
+		ms(tx.now), ms(tx.now), id)
+	return err
+}
+
+// queueDestinations adds a pending delivery row for each destination the settings enable that
+// the report has no row for: a report sent again keeps the rows of the deliveries made (a
+// finished CyberTipline report is never submitted twice).
+func (tx *Tx) queueDestinations(id string) error {
 	settings, err := tx.reportSettings(false)
 	if err != nil {
 		return err
@@ -234,14 +265,12 @@ func (tx *Tx) queueReport(id string) error {
 	}
 	for _, d := range dests {
 		_, err := tx.ExecContext(tx.ctx, `INSERT INTO report_destinations (report_id, destination, status)
-			VALUES (?, ?, ?)`, id, d, vigil.DestPending)
+			VALUES (?, ?, ?) ON CONFLICT (report_id, destination) DO NOTHING`, id, d, vigil.DestPending)
 		if err != nil {
 			return fmt.Errorf("queue report %s: %w", id, err)
 		}
 	}
-	_, err = tx.ExecContext(tx.ctx, `UPDATE reports SET approved = ?, next_try = ?, attempts = 0 WHERE id = ?`,
-		ms(tx.now), ms(tx.now), id)
-	return err
+	return nil
 }
 
 // RetractReport withdraws a report before it is delivered. A report whose CyberTipline flow

@@ -132,16 +132,8 @@ func (s *RiskStore) Assessments(ctx context.Context, service string) ([]vigil.Ri
 	if err != nil {
 		return nil, fmt.Errorf("risk assessments: %w", err)
 	}
-	defer rows.Close()
-	var out []vigil.RiskAssessment
-	for rows.Next() {
-		a, err := scanAssessment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("risk assessments: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, scanAssessment)
+	if err != nil {
 		return nil, fmt.Errorf("risk assessments: %w", err)
 	}
 	return out, nil
@@ -168,8 +160,11 @@ func loadAssessment(ctx context.Context, q caseQuerier, id string) (vigil.RiskAs
 	if a.Risks, err = risksOf(ctx, q, id); err != nil {
 		return a, err
 	}
+	// A report counts once any destination took it: one sent to the EU Centre while NCMEC
+	// refused it was still made (RA-02).
 	err = q.QueryRowContext(ctx, `SELECT count(*) FROM reports r JOIN cases c ON c.id = r.case_id
-		WHERE c.service = ? AND r.status = ?`, a.Service, vigil.ReportSent).Scan(&a.ReportsSent)
+		WHERE c.service = ? AND EXISTS (SELECT 1 FROM report_destinations d WHERE d.report_id = r.id
+			AND d.status IN (?, ?))`, a.Service, vigil.DestFinished, vigil.DestSent).Scan(&a.ReportsSent)
 	if err != nil {
 		return a, fmt.Errorf("reports of %s: %w", a.Service, err)
 	}

@@ -19,22 +19,21 @@ func mitigationsOf(ctx context.Context, q caseQuerier, id string) ([]vigil.Mitig
 	if err != nil {
 		return nil, fmt.Errorf("mitigations of %s: %w", id, err)
 	}
-	defer rows.Close()
-	var out []vigil.Mitigation
-	for rows.Next() {
-		var m vigil.Mitigation
-		var created int64
-		if err := rows.Scan(&m.ID, &m.AssessmentID, &m.Kind, &m.Description, &m.PublicText, &m.Severity,
-			&m.Capacity, &m.Users, &m.Status, &created); err != nil {
-			return nil, fmt.Errorf("mitigations of %s: %w", id, err)
-		}
-		m.Created = fromMS(created)
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, scanMitigation)
+	if err != nil {
 		return nil, fmt.Errorf("mitigations of %s: %w", id, err)
 	}
 	return out, nil
+}
+
+// scanMitigation reads one row of mitigationColumns.
+func scanMitigation(r rowScanner) (vigil.Mitigation, error) {
+	var m vigil.Mitigation
+	var created int64
+	err := r.Scan(&m.ID, &m.AssessmentID, &m.Kind, &m.Description, &m.PublicText, &m.Severity,
+		&m.Capacity, &m.Users, &m.Status, &created)
+	m.Created = fromMS(created)
+	return m, err
 }
 
 // risksOf returns the risks of assessment id, oldest first, each with its mitigations' ids.

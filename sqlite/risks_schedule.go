@@ -29,22 +29,23 @@ func schedules(ctx context.Context, q caseQuerier) ([]scheduleRow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("risk schedules: %w", err)
 	}
-	defer rows.Close()
-	var out []scheduleRow
-	for rows.Next() {
-		var r scheduleRow
-		var launched, last, caDue, orderEnd int64
-		if err := rows.Scan(&r.Service, &launched, &last, &r.LastID, &caDue, &r.CAReference, &orderEnd, &r.reminded); err != nil {
-			return nil, fmt.Errorf("risk schedules: %w", err)
-		}
-		r.Launched, r.LastAssessed, r.CADue, r.OrderEnd = fromMS(launched), fromMS(last), fromMS(caDue), fromMS(orderEnd)
-		r.Due = vigil.NextAssessmentDue(r.Launched, r.LastAssessed, r.CADue, r.OrderEnd)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, scanSchedule)
+	if err != nil {
 		return nil, fmt.Errorf("risk schedules: %w", err)
 	}
 	return out, nil
+}
+
+// scanSchedule reads one row of the schedules query, with the due date it implies.
+func scanSchedule(rs rowScanner) (scheduleRow, error) {
+	var r scheduleRow
+	var launched, last, caDue, orderEnd int64
+	if err := rs.Scan(&r.Service, &launched, &last, &r.LastID, &caDue, &r.CAReference, &orderEnd, &r.reminded); err != nil {
+		return r, err
+	}
+	r.Launched, r.LastAssessed, r.CADue, r.OrderEnd = fromMS(launched), fromMS(last), fromMS(caDue), fromMS(orderEnd)
+	r.Due = vigil.NextAssessmentDue(r.Launched, r.LastAssessed, r.CADue, r.OrderEnd)
+	return r, nil
 }
 
 // Schedules returns when each enabled hosting and interpersonal service's next assessment is

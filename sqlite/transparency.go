@@ -134,12 +134,13 @@ func (s *TransparencyStore) Orders(ctx context.Context, p transparency.Period) (
 	return out, err
 }
 
-// Pauses returns the Annex V and VIII notices given in p, with their order's kind.
+// Pauses returns the Annex V and VIII notices given in p, with their order's kind; the time
+// a do-not-remove hold stopped an order's clock is no such notice.
 func (s *TransparencyStore) Pauses(ctx context.Context, p transparency.Period) ([]transparency.Pause, error) {
 	from, to := span(p)
 	var out []transparency.Pause
 	err := s.query(ctx, "order pauses", `SELECT o.kind, x.reason, x.paused FROM order_pauses x
-		JOIN orders o ON o.id = x.order_id WHERE x.paused >= ? AND x.paused < ?`, func(rows *sql.Rows) error {
+		JOIN orders o ON o.id = x.order_id WHERE x.paused >= ? AND x.paused < ? AND x.reason != 'do_not_remove_hold'`, func(rows *sql.Rows) error {
 		var x transparency.Pause
 		var paused int64
 		err := rows.Scan(&x.Kind, &x.Ground, &paused)

@@ -352,7 +352,19 @@ func seedYear(t *testing.T) *yearRig {
 	r.at(trDay(2027, time.January, 3, 10, 0))
 	r.decide(revA, m7, vigil.DecideFalsePositive)
 	r.at(trDay(2027, time.January, 10, 9, 0))
+	_, err = NewTransparencyStore(r.db).SaveTransparencySettings(adminCtx, trSettings)
+	r.must(err)
 	return r
+}
+
+// trSettings are the provider's statements of the seeded year (IR-11 (2), (3), (7), (8)).
+var trSettings = transparency.Settings{
+	Statements: transparency.Statements{
+		GDPRGround:     "Art. 6(1)(d) and (e) GDPR with Art. 1(1)(b) of Regulation (EU) 2021/1232.",
+		TransferGround: "Standard contractual clauses (Art. 46(2)(c) GDPR) for reports to NCMEC.",
+		ErrorMeasures:  "Every match is reviewed by a person; complaints are decided by another reviewer.",
+	},
+	RetentionPolicy: "Evidence is kept for 12 months from identification, longer only under a legal hold.",
 }
 
 // TestTransparencyReportOfSeededYear is the bar: the report of a year seeded through the
@@ -401,8 +413,10 @@ func TestTransparencyReportOfSeededYear(t *testing.T) {
 		Reports: transparency.Reports{ByDestination: []transparency.Count{trCount("eu_centre", 3), trCount("ncmec", 1)},
 			ByType: []transparency.Count{trCount("known_csam", 2), trCount("new_csam", 0), trCount("solicitation", 0)}},
 		// Preserved: m0, m1, m2, m4, m5; deleted: mPrev's.
-		Retention: transparency.Retention{Policy: transparency.RetentionPolicy, Jurisdictions: []string{"eu 12 months"},
+		// The provider's retention policy replaces Vigil's statement.
+		Retention: transparency.Retention{Policy: trSettings.RetentionPolicy, Jurisdictions: []string{"eu 12 months"},
 			EvidencePreserved: 5, EvidenceDeleted: 1},
+		Statements: trSettings.Statements,
 		SharedWith: []string{"EU Centre on Child Sexual Abuse", "National Center for Missing & Exploited Children (NCMEC)"},
 	}
 	checks := []struct {
@@ -423,6 +437,7 @@ func TestTransparencyReportOfSeededYear(t *testing.T) {
 		{"invocations", got.Invocations, want.Invocations},
 		{"reports", got.Reports, want.Reports},
 		{"retention", got.Retention, want.Retention},
+		{"statements", got.Statements, want.Statements},
 		{"shared with", got.SharedWith, want.SharedWith},
 		{"whole report", got, want},
 	}

@@ -72,7 +72,7 @@ func Compute(ctx context.Context, src Source, year int, now time.Time) (Report, 
 	}{
 		{"content", fillVolume}, {"cases", fillCases}, {"complaints", fillComplaints},
 		{"orders", fillOrders}, {"pauses", fillInvocations}, {"actions", fillRemovals},
-		{"reports", fillReports}, {"evidence", fillRetention},
+		{"reports", fillReports}, {"evidence", fillRetention}, {"settings", fillSettings},
 	}
 	for _, s := range steps {
 		if err := s.fill(ctx, src, p, &r); err != nil {

@@ -152,6 +152,9 @@ func csvRows(r Report) [][]string {
 	for _, t := range r.Reports.ByType {
 		add("reports_by_type", t.Name, "reports", t.Count)
 	}
+	add("statements", "", "gdpr_ground", r.Statements.GDPRGround)
+	add("statements", "", "transfer_ground", r.Statements.TransferGround)
+	add("statements", "", "error_limiting_measures", r.Statements.ErrorMeasures)
 	add("retention", "", "policy", r.Retention.Policy)
 	for _, j := range r.Retention.Jurisdictions {
 		add("retention", j, "jurisdiction_policy", "in use")

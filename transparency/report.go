@@ -37,6 +37,8 @@ type Report struct {
 	Invocations            []Invocation `json:"invocations"`             // TR-05
 	Reports                Reports      `json:"reports"`
 	Retention              Retention    `json:"retention"` // IR-11 (8), TR-07
+	// Statements are the provider's own words on IR-11 (2), (3) and (7), from the settings.
+	Statements Statements `json:"statements"`
 	// SharedWith names the organisations data were shared with: the destinations reports were
 	// delivered to (IR-11 (9)).
 	SharedWith []string `json:"shared_with"`
@@ -120,6 +122,7 @@ type Reports struct {
 // Retention describes how long data are kept (IR-11 (8), TR-07) and how much evidence was
 // preserved and deleted in the year.
 type Retention struct {
+	// Policy is the provider's retention policy from the settings, else RetentionPolicy.
 	Policy string `json:"policy"`
 	// Jurisdictions lists the retention policies that applied to evidence preserved in the
 	// year, e.g. "eu 12 months".

@@ -73,12 +73,12 @@ func wrapAD(objectID string, k Key) string {
 
 // wrapKey wraps the data key dek of objectID under k.
 func wrapKey(k Key, objectID string, dek []byte) ([]byte, error) {
-	return seal(wrappedMagic, k.b[:], dek, wrapAD(objectID, k))
+	return seal(wrappedMagic, k.bytes(), dek, wrapAD(objectID, k))
 }
 
 // unwrapKey reverses wrapKey.
 func unwrapKey(k Key, objectID string, wrapped []byte) ([]byte, error) {
-	dek, err := open(wrappedMagic, k.b[:], wrapped, wrapAD(objectID, k))
+	dek, err := open(wrappedMagic, k.bytes(), wrapped, wrapAD(objectID, k))
 	if err != nil {
 		return nil, fmt.Errorf("data key of %s: %w", objectID, err)
 	}

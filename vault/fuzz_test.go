@@ -8,7 +8,7 @@ import (
 // FuzzParseKey checks that any text either parses to a key or fails, never panics, and that
 // a parsed key survives a round trip.
 func FuzzParseKey(f *testing.F) {
-	f.Add(GenerateKey().encode())
+	f.Add(GenerateKey().mk.Encode())
 	f.Add("c2hvcnQ=")
 	f.Add("")
 	f.Add("\n  AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=  \n")
@@ -17,7 +17,7 @@ func FuzzParseKey(f *testing.F) {
 		if err != nil {
 			return
 		}
-		again, err := ParseKey(k.encode())
+		again, err := ParseKey(k.mk.Encode())
 		if err != nil || again != k {
 			t.Fatalf("round trip of %q failed: %v", text, err)
 		}

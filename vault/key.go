@@ -9,69 +9,48 @@ package vault
 
 import (
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
-	"errors"
-	"fmt"
-	"io"
-	"io/fs"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"strings"
 
-	"github.com/vigilproject/vigil/internal/atomicfile"
+	"github.com/vigilproject/vigil/masterkey"
 )
 
 // KeySize is the length of an evidence key in bytes: an AES-256 key.
-const KeySize = 32
+const KeySize = masterkey.Size
 
 // DefaultKeyFile is the evidence key file that the server creates in its data directory when
 // no key is given.
 const DefaultKeyFile = "evidence.key"
 
+// evidenceKey names the evidence key in the errors of the masterkey functions that parse,
+// read and write it: it has the master key's form and files, but is a key of its own.
+const evidenceKey masterkey.Kind = "evidence key"
+
 // Key is an evidence key. Its String, GoString and LogValue never show the key, so it cannot
 // reach a log or an error message by accident.
 type Key struct {
-	b [KeySize]byte
+	mk masterkey.Key
 }
 
 // GenerateKey returns a new random key.
-func GenerateKey() Key {
-	var k Key
-	rand.Read(k.b[:])
-	return k
-}
+func GenerateKey() Key { return Key{masterkey.Generate()} }
 
 // ParseKey reads a key written as base64 (standard or URL alphabet, padded or not), the form
 // of the key file and of VIGIL_EVIDENCE_KEY. Surrounding white space is ignored. Errors never
 // quote the text.
 func ParseKey(text string) (Key, error) {
-	text = strings.TrimRight(strings.TrimSpace(text), "=")
-	var k Key
-	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
-		b, err := enc.DecodeString(text)
-		if err != nil {
-			continue
-		}
-		if len(b) != KeySize {
-			return k, fmt.Errorf("evidence key: %d bytes, want %d (base64 of %d random bytes)", len(b), KeySize, KeySize)
-		}
-		copy(k.b[:], b)
-		return k, nil
-	}
-	return k, errors.New("evidence key: not base64")
+	mk, err := evidenceKey.Parse(text)
+	return Key{mk}, err
 }
 
-// encode returns k as ParseKey reads it.
-func (k Key) encode() string { return base64.StdEncoding.EncodeToString(k.b[:]) }
+// bytes returns the key itself, for wrapping data keys under it.
+func (k Key) bytes() []byte { return k.mk.Bytes() }
 
 // ID names k without revealing it: "ek_" and 16 hex digits of an HMAC under the key. Each
 // wrapped data key is stored with the id of the key that wrapped it.
 func (k Key) ID() string {
-	mac := hmac.New(sha256.New, k.b[:])
+	mac := hmac.New(sha256.New, k.bytes())
 	mac.Write([]byte("vigil evidence key id"))
 	return "ek_" + hex.EncodeToString(mac.Sum(nil)[:8])
 }
@@ -85,77 +64,20 @@ func (k Key) GoString() string { return k.String() }
 // LogValue hides the key from slog.
 func (k Key) LogValue() slog.Value { return slog.StringValue(k.String()) }
 
-// maxKeyFile bounds what ReadKeyFile reads: a key file is a line of base64.
-const maxKeyFile = 1024
-
-// ReadKeyFile reads a key file written by CreateKeyFile.
+// ReadKeyFile reads an evidence key file (base64 on one line).
 func ReadKeyFile(path string) (Key, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return Key{}, fmt.Errorf("evidence key file: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
-	if err != nil {
-		return Key{}, fmt.Errorf("evidence key file %s: %w", path, err)
-	}
-	if len(b) > maxKeyFile {
-		return Key{}, fmt.Errorf("evidence key file %s: longer than %d bytes, not a key", path, maxKeyFile)
-	}
-	k, err := ParseKey(string(b))
-	if err != nil {
-		return Key{}, fmt.Errorf("%s: %w", path, err)
-	}
-	return k, nil
+	mk, err := evidenceKey.ReadFile(path)
+	return Key{mk}, err
 }
 
-// writeKeyFile writes k to path atomically (a temporary file, synced, renamed over path), so
-// that a crash leaves the old file or the whole new one; the file is readable by its owner only.
-func writeKeyFile(path string, k Key) error {
-	err := atomicfile.Write(path, func(w io.Writer) error {
-		_, err := io.WriteString(w, k.encode()+"\n")
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("write evidence key file %s: %w", path, err)
-	}
-	return nil
-}
+// writeKeyFile writes k to path atomically, replacing any file there, readable by its owner
+// only: for the new key of a rotation.
+func writeKeyFile(path string, k Key) error { return evidenceKey.WriteFile(path, k.mk) }
 
 // LoadOrCreateKeyFile reads the key file at path, creating it with a new key (mode 0600,
-// directory 0700) when it does not exist; created says which happened. The new file is
-// written whole under a temporary name and linked into place, so a crash never leaves a
+// directory 0700) when it does not exist; created says which happened. A crash never leaves a
 // partial key file, and a file another process created first is kept.
 func LoadOrCreateKeyFile(path string) (k Key, created bool, err error) {
-	k, err = ReadKeyFile(path)
-	if !errors.Is(err, fs.ErrNotExist) {
-		return k, false, err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return Key{}, false, fmt.Errorf("create evidence key file: %w", err)
-	}
-	tmp := path + ".tmp-" + rand.Text()
-	k = GenerateKey()
-	if err := writeKeyFile(tmp, k); err != nil {
-		return Key{}, false, err
-	}
-	defer os.Remove(tmp)
-	err = os.Link(tmp, path)
-	if errors.Is(err, fs.ErrExist) { // another process created it first
-		k, err = ReadKeyFile(path)
-		return k, false, err
-	}
-	if err != nil {
-		return Key{}, false, fmt.Errorf("create evidence key file %s: %w", path, err)
-	}
-	return k, true, syncDir(filepath.Dir(path))
-}
-
-// syncDir makes the renames and links in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return errors.Join(d.Sync(), d.Close())
+	mk, created, err := evidenceKey.LoadOrCreate(path)
+	return Key{mk}, created, err
 }

@@ -3,9 +3,10 @@ package vault
 import (
 	"errors"
 	"fmt"
-
 	"os"
 	"path/filepath"
+
+	"github.com/vigilproject/vigil/internal/atomicfile"
 )
 
 // A rotation replaces the evidence key in three steps, each safe to interrupt:
@@ -68,7 +69,7 @@ func (v *Vault) FinishRotation() error {
 	if err := os.Rename(v.nextKeyFile(), v.keyFile); err != nil {
 		return fmt.Errorf("finish evidence key rotation: %w", err)
 	}
-	if err := syncDir(filepath.Dir(v.keyFile)); err != nil {
+	if err := atomicfile.SyncDir(filepath.Dir(v.keyFile)); err != nil {
 		return fmt.Errorf("finish evidence key rotation: %w", err)
 	}
 	v.keys = map[string]Key{v.current.ID(): v.current}

@@ -94,7 +94,7 @@ func TestRemoveAndObjects(t *testing.T) {
 // TestKeyNeverShown checks that the evidence key cannot reach logs or output by accident.
 func TestKeyNeverShown(t *testing.T) {
 	k := GenerateKey()
-	secret := k.encode()
+	secret := k.mk.Encode()
 	var logged bytes.Buffer
 	slog.New(slog.NewTextHandler(&logged, nil)).Info("key", "key", k)
 	for _, shown := range []string{fmt.Sprintf("%v %+v %#v %s", k, k, k, k), logged.String()} {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -25,14 +26,28 @@ type evidenceCommand struct {
 	vault *vault.Vault
 }
 
-// openEvidence opens the database of dbf and the evidence vault, whose key must exist: a
+// vaultFlags are the flags of every command that opens the evidence vault: the database's
+// and --evidence-key-file.
+type vaultFlags struct {
+	db  *dbFlags
+	key evidenceFlags
+}
+
+// addVaultFlags defines the flags of a command that opens the evidence vault.
+func addVaultFlags(e *env, fs *flag.FlagSet) *vaultFlags {
+	f := &vaultFlags{db: addDatabaseFlags(fs)}
+	addEvidenceKeyFlag(e, fs, &f.key)
+	return f
+}
+
+// openEvidence opens the database and the evidence vault that f name, whose key must exist: a
 // command never creates one, which could not open anything stored.
-func openEvidence(e *env, dbf dbFlags, ef evidenceFlags) (*evidenceCommand, error) {
-	db, _, err := openDatabase(cliContext(), e, dbf, false)
+func openEvidence(e *env, f *vaultFlags) (*evidenceCommand, error) {
+	db, _, err := openDatabase(cliContext(), e, *f.db, false)
 	if err != nil {
 		return nil, err
 	}
-	v, err := ef.openVault(dbf.data, true)
+	v, err := f.key.openVault(f.db.data, true)
 	if err == nil {
 		err = db.UseEvidence(v, vigil.DefaultRetentionPolicy)
 	}
@@ -88,9 +103,7 @@ func runEvidenceExport(e *env, args []string) int {
 		"is created readable by its owner only: it holds the material in clear. The\n"+
 		"export and --reference, the law enforcement or judicial request it answers,\n"+
 		"are recorded in the audit log.\n\n"+evidenceHelp)
-	dbf := addDatabaseFlags(fs)
-	var ef evidenceFlags
-	addEvidenceKeyFlag(e, fs, &ef)
+	vf := addVaultFlags(e, fs)
 	out := fs.String("out", "", "write the archive to `FILE`")
 	reference := fs.String("reference", "", "the `REF` of the request the export answers")
 	rest, err := parseArgs(fs, args, e.lookupEnv)
@@ -105,7 +118,7 @@ func runEvidenceExport(e *env, args []string) int {
 	case strings.TrimSpace(*reference) == "":
 		return usageError(fs, "give --reference: the law enforcement or judicial request the export answers")
 	}
-	ev, err := openEvidence(e, *dbf, ef)
+	ev, err := openEvidence(e, vf)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}
@@ -140,13 +153,11 @@ func runEvidenceSweep(e *env, args []string) int {
 	fs := newFlagSet(e, "evidence sweep", "", "Delete the evidence whose deadline has passed and that no legal hold keeps,\n"+
 		"now, as the server does every minute: the file and the wrapped data key go,\n"+
 		"a tombstone record and an audit event stay. Safe while the server runs.\n\n"+evidenceHelp)
-	dbf := addDatabaseFlags(fs)
-	var ef evidenceFlags
-	addEvidenceKeyFlag(e, fs, &ef)
+	vf := addVaultFlags(e, fs)
 	if err := parseFlags(fs, args, e.lookupEnv); err != nil {
 		return usageStatus(err)
 	}
-	ev, err := openEvidence(e, *dbf, ef)
+	ev, err := openEvidence(e, vf)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}
@@ -168,18 +179,16 @@ func runEvidenceRotateKey(e *env, args []string) int {
 		"interrupted, the server and the other commands load both keys, and running it\n"+
 		"again finishes the rotation. The objects' files do not change. Refused while\n"+
 		"vigil serve runs on DIR, and when the key comes from "+evidenceKeyEnv+".\n\n"+evidenceHelp)
-	dbf := addDatabaseFlags(fs)
-	var ef evidenceFlags
-	addEvidenceKeyFlag(e, fs, &ef)
+	vf := addVaultFlags(e, fs)
 	if err := parseFlags(fs, args, e.lookupEnv); err != nil {
 		return usageStatus(err)
 	}
-	unlock, err := lockServing(dbf.data)
+	unlock, err := lockServing(vf.db.data)
 	if err != nil {
 		return failf(fs, "%v", err)
 	}
 	defer unlock()
-	ev, err := openEvidence(e, *dbf, ef)
+	ev, err := openEvidence(e, vf)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -17,6 +19,7 @@ import (
 	"github.com/vigilproject/vigil/eucentre"
 	"github.com/vigilproject/vigil/eucentre/eucentrefake"
 	"github.com/vigilproject/vigil/hasher"
+	vhttp "github.com/vigilproject/vigil/http"
 	"github.com/vigilproject/vigil/internal/drawjpeg"
 	"github.com/vigilproject/vigil/ncmec/ncmecfake"
 )
@@ -111,6 +114,45 @@ func (f *reportFlow) confirm(t *testing.T, img []byte) string {
 	return list.Items[0].ID
 }
 
+// approve has a legal user, signed in, approve the report: approvals count people (PP-04), so
+// an API key cannot give one.
+func (f *reportFlow) approve(t *testing.T) {
+	t.Helper()
+	pw := filepath.Join(t.TempDir(), "password")
+	if err := os.WriteFile(pw, []byte("a long legal password\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(f.bin, "admin", "user", "add", "--data", f.data, "--role", "legal",
+		"--password-file", pw, "lex").CombinedOutput(); err != nil {
+		t.Fatalf("admin user add: %v\n%s", err, out)
+	}
+	resp, err := http.Post(f.srv.url+"/v1/login", "application/json",
+		strings.NewReader(`{"name":"lex","password":"a long legal password"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var login struct {
+		CSRF string `json:"csrf_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&login); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("login: %d, %v", resp.StatusCode, err)
+	}
+	req, _ := http.NewRequest("POST", f.srv.url+"/v1/reports/"+f.reportID+"/approve", nil)
+	req.Header.Set(vhttp.CSRFHeader, login.CSRF)
+	for _, c := range resp.Cookies() {
+		req.AddCookie(c)
+	}
+	approved, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	approved.Body.Close()
+	if approved.StatusCode != 200 {
+		t.Fatalf("approve: %d", approved.StatusCode)
+	}
+}
+
 // waitReport polls the report until it leaves queued and sending, and returns its status.
 func (f *reportFlow) waitReport(t *testing.T) string {
 	t.Helper()
@@ -150,9 +192,7 @@ func TestReportSurvivesKill9(t *testing.T) {
 			f := newReportFlow(t, bin)
 			arrived, release := f.ncmec.Block(step)
 			defer release()
-			if code := api(t, "POST", f.srv.url+"/v1/reports/"+f.reportID+"/approve", f.key, "", nil, nil); code != 200 {
-				t.Fatalf("approve: %d", code)
-			}
+			f.approve(t)
 			select {
 			case <-arrived:
 			case <-time.After(60 * time.Second):

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -16,9 +17,9 @@ import (
 const reportHTTPTimeout = 5 * time.Minute
 
 // serveReports wires reporting into "vigil serve": it gives the API and the UI the report
-// workflow, exports the time from awareness to submission per destination (RP-01) and starts
-// the worker that sends approved reports (NCMEC, then the EU Centre, signed with the provider's
-// key), until workCtx ends. Without the signing key, which only a broken database withholds,
+// workflow, exports the time from awareness to submission per destination (RP-01), the reports
+// by status and the deliveries failing, and starts the worker that sends approved reports
+// (NCMEC, then the EU Centre, signed with the provider's key), until workCtx ends. Without the signing key, which only a broken database withholds,
 // nothing can be signed: the reports API then answers 503 and the error is logged.
 func serveReports(workCtx context.Context, db *sqlite.DB, svc *service) {
 	store := sqlite.NewReportStore(db)
@@ -32,7 +33,7 @@ func serveReports(workCtx context.Context, db *sqlite.DB, svc *service) {
 		Help:    "Time from becoming aware of material (the case's confirmation) to a destination's acceptance of its report (RP-01).",
 		Buckets: []float64{60, 300, 900, 3600, 4 * 3600, 12 * 3600, 24 * 3600, 72 * 3600, 7 * 24 * 3600},
 	}, []string{"destination"})
-	if err := svc.http.Metrics.Register(delay); err != nil {
+	if err := errors.Join(svc.http.Metrics.Register(delay), svc.http.Metrics.Register(sqlite.ReportMetrics(db))); err != nil {
 		svc.log.Error("the report metrics are not exported", "err", err)
 	}
 	svc.http.Reports = store

@@ -54,12 +54,15 @@ CREATE INDEX order_items_action ON order_items (action_id) WHERE action_id != ''
 
 -- Annex V (removal, delisting) and Annex VIII (blocking) notices: why an order could not be
 -- executed, when the clock stopped and when it restarted (RO-05, TR-05). resumed is 0 while
--- the cause lasts.
+-- the cause lasts. The clock also stops while an EU Centre do-not-remove hold (RP-18, Art.
+-- 48(6)(b)) keeps one of the order's items online (requirements §0.2 item 5: the hold overrides
+-- the Art. 14 clock): reason do_not_remove_hold, which is no Annex V notice and is not counted
+-- as one (TR-05).
 CREATE TABLE order_pauses (
 	order_id    TEXT NOT NULL REFERENCES orders (id),
 	seq         INTEGER NOT NULL,
 	reason      TEXT NOT NULL CHECK (reason IN ('force_majeure', 'technical', 'manifest_error',
-		'insufficient_information')),
+		'insufficient_information', 'do_not_remove_hold')),
 	text        TEXT NOT NULL,
 	paused      INTEGER NOT NULL,
 	resumed     INTEGER NOT NULL,
