@@ -88,6 +88,12 @@ func TestDoNotRemoveHoldStopsOrderClock(t *testing.T) {
 			if err != nil || len(pauses) != 0 {
 				t.Errorf("Annex V invocations: %+v, %v", pauses, err)
 			}
+			// TR-02: the held time is recorded with the order, so the yearly average time to
+			// execute leaves it out as the metric does.
+			orders, err := NewTransparencyStore(f.db).Orders(adminCtx, transparency.YearPeriod(ordersT0.Year()))
+			if err != nil || len(orders) != 1 || orders[0].Held != held {
+				t.Errorf("orders for the transparency report: %+v, %v; want one held %s", orders, err, held)
+			}
 			f.assertAudited(t, o.ID, "order.receive", "order.pause", "order.resume", "order.due_soon", "order.execute")
 		})
 	}

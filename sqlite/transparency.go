@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vigilproject/vigil"
 	"github.com/vigilproject/vigil/transparency"
@@ -122,15 +123,17 @@ func (s *TransparencyStore) Complaints(ctx context.Context, p transparency.Perio
 func (s *TransparencyStore) Orders(ctx context.Context, p transparency.Period) ([]transparency.Order, error) {
 	from, to := span(p)
 	var out []transparency.Order
-	err := s.query(ctx, "orders", `SELECT kind, received, executed FROM orders
-		WHERE (received >= ? AND received < ?) OR (executed >= ? AND executed < ?)`, func(rows *sql.Rows) error {
+	err := s.query(ctx, "orders", `SELECT o.kind, o.received, o.executed,
+			(SELECT coalesce(sum(x.resumed - x.paused), 0) FROM order_pauses x WHERE x.order_id = o.id
+				AND x.reason = ? AND x.resumed > 0)
+		FROM orders o WHERE (o.received >= ? AND o.received < ?) OR (o.executed >= ? AND o.executed < ?)`, func(rows *sql.Rows) error {
 		var o transparency.Order
-		var received, executed int64
-		err := rows.Scan(&o.Kind, &received, &executed)
-		o.Received, o.Executed = fromMS(received), fromMS(executed)
+		var received, executed, held int64
+		err := rows.Scan(&o.Kind, &received, &executed, &held)
+		o.Received, o.Executed, o.Held = fromMS(received), fromMS(executed), time.Duration(held)*time.Millisecond
 		out = append(out, o)
 		return err
-	}, from, to, from, to)
+	}, vigil.PauseDoNotRemoveHold, from, to, from, to)
 	return out, err
 }
 

@@ -230,7 +230,7 @@ func fillOrders(ctx context.Context, src Source, p Period, r *Report) error {
 			}
 			if p.Contains(o.Executed) {
 				r.RemovalOrders.Executed++
-				total += o.Executed.Sub(o.Received)
+				total += o.Executed.Sub(o.Received) - o.Held
 			}
 		case "blocking":
 			r.BlockingOrders += boolCount(received)

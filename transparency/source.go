@@ -78,6 +78,9 @@ type Order struct {
 	Kind     string
 	Received time.Time
 	Executed time.Time
+	// Held is how long an EU Centre do-not-remove hold stopped the order's clock (RP-18): time
+	// the law forbade removal, not the provider's delay, so not part of the time to execute.
+	Held time.Duration
 }
 
 // Pause is one notice that an order of Kind could not be executed, on Ground, given at Paused.
