@@ -79,9 +79,11 @@ const (
 )
 
 // RetentionPolicy is a provider's jurisdiction policy for evidence: how long it is kept from
-// identification. A provider under both regimes keeps exactly 12 months, which satisfies the
-// EU cap and the US minimum at once; a policy that breaks a rule of a regime it names is
-// refused (PR-07, PP-06).
+// identification. A provider under both regimes keeps 12 months; as the US year runs from the
+// CyberTipline report, which comes after identification, a finished CyberTipline report
+// extends its evidence to a year from the report under a policy naming the US (NC-10), the
+// conflict with the EU cap being what the counsel's sign-off settles. A policy that breaks a
+// rule of a regime it names is refused (PR-07, PP-06).
 type RetentionPolicy struct {
 	Jurisdictions []Jurisdiction
 	Months        int // kept this many calendar months after identification

@@ -33,9 +33,9 @@ const (
 )
 
 // LatestEUCentreHoldEnd is the latest end of a do-not-remove or do-not-inform hold the EU
-// Centre asks for from start: 18 calendar months later (RP-18, EC-14).
+// Centre asks for from start: 18 calendar months later (RP-18, EC-14; see AddMonths).
 func LatestEUCentreHoldEnd(start time.Time) time.Time {
-	return start.AddDate(0, MaxEUCentreHoldMonths, 0)
+	return AddMonths(start, MaxEUCentreHoldMonths)
 }
 
 // Hold stops removal, user notices or evidence deletion for one content item until Until.

@@ -103,10 +103,16 @@ var CSAMDefinitions = []string{
 const (
 	OrderExecutionTime = 24 * time.Hour // RO-03: removal within 24 hours of receipt
 	OrderDueSoon       = 4 * time.Hour  // RO-03: the alert at T-4 h
-	// MaxBlockingPeriod bounds a blocking order: five years (BL-02), counted as 5×365 days
-	// plus a leap day.
-	MaxBlockingPeriod = (5*365 + 1) * 24 * time.Hour
+	// MaxBlockingYears bounds a blocking order: it ends at most five calendar years after it
+	// starts (BL-02), whatever the leap days between: see LatestBlockingEnd.
+	MaxBlockingYears = 5
 )
+
+// LatestBlockingEnd is the latest end of a blocking order starting at start: the same date
+// and time five calendar years later, in start's time zone (BL-02; 28 February for a start on
+// 29 February, see AddMonths). A five-year span holds one or two leap days, so no fixed
+// duration would do.
+func LatestBlockingEnd(start time.Time) time.Time { return AddMonths(start, MaxBlockingYears*12) }
 
 // Authority identifies an issuing or requesting authority (Annex IV section A).
 type Authority struct {

@@ -201,7 +201,7 @@ type ReportFile struct {
 
 // Approval is one person's approval of a report.
 type Approval struct {
-	Approver string // user or key id
+	Approver string // the approving person's user id (API keys do not approve)
 	Name     string
 	Time     time.Time
 }
@@ -238,7 +238,16 @@ type Report struct {
 	LastError        string
 	Created          time.Time
 	Updated          time.Time
+	// Erased is when the record was erased with the case's evidence at its deadline (PR-04,
+	// PR-06, IR-12); zero while it is kept. An erased report keeps its type, status, times,
+	// approvals and deliveries, and can no longer be edited, approved, retracted or sent.
+	Erased time.Time
 }
+
+// ErrRetractionRequested is what a step of a report's sending returns, after recording it,
+// when a retraction was asked for while the sending worker had the report in hand: the worker
+// then sends nothing more in that pass, and the next pass carries out the retraction.
+var ErrRetractionRequested = Errorf(ECONFLICT, "a retraction was asked for while the report was being sent: the next pass of the sending worker carries it out")
 
 // Delivery returns the report's state at d, and false when it does not go there.
 func (r Report) Delivery(d Destination) (ReportDelivery, bool) {
@@ -274,6 +283,11 @@ type ReportFeedback struct {
 	Reference string    // the EU Centre's or law enforcement's reference: required for the holds
 	Text      string    // for request_info: what is asked
 	Received  time.Time
+	// IdempotencyKey, when the sender gives one, makes a retry of the same message return the
+	// first answer instead of acting twice; the same key with another message is refused.
+	IdempotencyKey string
+	// Repeat is set on the answer to a retry that IdempotencyKey matched: nothing was done again.
+	Repeat bool
 }
 
 // ReportSettings is how this provider reports, set by an admin.
@@ -290,7 +304,7 @@ type ReportSettings struct {
 	// NCMECURL, when set, replaces the environment's base URL: for the in-repo fake.
 	NCMECURL      string
 	NCMECUser     string
-	NCMECPassword string // write only: never read back; empty on save keeps the stored one
+	NCMECPassword string // write only: never read back; empty on save keeps the stored one unless NCMECURL changes
 	HasPassword   bool   // read only: a password is stored
 	Updated       time.Time
 }

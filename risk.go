@@ -3,6 +3,7 @@ package vigil
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -176,15 +177,15 @@ func (s RiskSchedule) DueSoon(now time.Time) bool { return !now.Before(s.Due.Add
 // demanded an earlier date (caDue) or when a detection order ends (2 months before orderEnd).
 // Zero caDue or orderEnd mean none.
 func NextAssessmentDue(launched, last, caDue, orderEnd time.Time) time.Time {
-	due := launched.AddDate(0, 3, 0)
+	due := AddMonths(launched, 3)
 	if !last.IsZero() {
-		due = last.AddDate(3, 0, 0)
+		due = AddMonths(last, 3*12)
 	}
 	if !caDue.IsZero() && caDue.Before(due) {
 		due = caDue
 	}
 	if !orderEnd.IsZero() {
-		if d := orderEnd.AddDate(0, -2, 0); d.Before(due) {
+		if d := AddMonths(orderEnd, -2); d.Before(due) {
 			due = d
 		}
 	}
@@ -206,7 +207,7 @@ const MaxRiskText = 20000
 // required.
 func checkText(field, v string, required bool) error {
 	switch {
-	case required && v == "":
+	case required && strings.TrimSpace(v) == "":
 		return FieldErrorf(EINVALID, field, "is required")
 	case !utf8.ValidString(v):
 		return FieldErrorf(EINVALID, field, "is not valid UTF-8")
@@ -263,7 +264,7 @@ func (a RiskAssessment) CheckFinal() error {
 		{"residual_risk", a.Residual}, {"prior_instances", a.PriorInstances},
 		{"usage", a.Usage}, {"design", a.Design},
 	} {
-		if f.value == "" {
+		if strings.TrimSpace(f.value) == "" {
 			return FieldErrorf(EINVALID, f.name, "is required to finalise the assessment")
 		}
 	}

@@ -23,6 +23,8 @@ func TestNextAssessmentDue(t *testing.T) {
 		{"a detection order's end", last, time.Time{}, d(2028, time.May, 31), d(2028, time.March, 31)},
 		{"the earliest of all", last, d(2028, time.February, 1), d(2028, time.May, 31), d(2028, time.February, 1)},
 		{"CA date before the first is due", time.Time{}, d(2026, time.February, 1), time.Time{}, d(2026, time.February, 1)},
+		{"last on a leap day", d(2028, time.February, 29), time.Time{}, time.Time{}, d(2031, time.February, 28)},
+		{"an order ending on the 30th", last, time.Time{}, d(2028, time.April, 30), d(2028, time.February, 29)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := NextAssessmentDue(launched, tc.last, tc.caDue, tc.orderEnd); !got.Equal(tc.want) {
@@ -56,7 +58,9 @@ func TestRiskAssessmentChecks(t *testing.T) {
 		{"RA-03 enforcement", func(a *RiskAssessment) { a.Enforcement = "" }, "enforcement", true},
 		{"RA-03 age verification", func(a *RiskAssessment) { a.AgeVerification = "" }, "age_verification", true},
 		{"RA-03 flagging tools", func(a *RiskAssessment) { a.FlaggingTools = "" }, "flagging_tools", true},
+		{"RA-03 blank terms", func(a *RiskAssessment) { a.TermsProhibition = " \n\t" }, "terms_prohibition", true},
 		{"RA-08 residual risk", func(a *RiskAssessment) { a.Residual = "" }, "residual_risk", false},
+		{"RA-08 blank residual risk", func(a *RiskAssessment) { a.Residual = "  " }, "residual_risk", false},
 		{"RA-02 prior instances", func(a *RiskAssessment) { a.PriorInstances = "" }, "prior_instances", false},
 		{"RA-04 design", func(a *RiskAssessment) { a.Design = "" }, "design", false},
 		{"RA-05 child use", func(a *RiskAssessment) { a.Solicitation.ChildUse = "" }, "solicitation.child_use", false},

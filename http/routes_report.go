@@ -208,7 +208,8 @@ func (s *Server) reportSettingsRoutes() {
 			"(\"production\" exactly for live reports, anything else is NCMEC's test service: NC-01); never the NCMEC password",
 		Response: settings, Handler: s.apiReportSettings})
 	s.handle(Route{Method: "PUT", Pattern: "/v1/reports/settings", Access: API, Scope: vigil.ScopeAdmin, Tag: "reports",
-		Summary: "Replace the reporting settings; an empty ncmec_password keeps the stored one (stored wrapped, never shown)",
+		Summary: "Replace the reporting settings; an empty ncmec_password keeps the stored one (stored wrapped, never shown) " +
+			"unless ncmec_url changes: the password is then given again",
 		Request: write, Response: settings, Handler: s.apiSaveReportSettings})
 	s.handle(Route{Method: "GET", Pattern: "/v1/reports/signing-key", Access: Public, Tag: "reports",
 		Summary:  "The provider's Ed25519 public key that verifies its signed EU Centre reports (RP-03)",

@@ -129,6 +129,7 @@ type orderPage struct {
 	Order        vigil.Order
 	Deadline     time.Time
 	Left         string
+	Silence      string // the non-disclosure period in days, e.g. "42 days"; "" without one
 	Reasons      []vigil.PauseReason
 	Measures     []vigil.OrderMeasure
 	Confirmation string
@@ -143,6 +144,9 @@ func (s *Server) uiOrder(w http.ResponseWriter, r *http.Request) {
 	now := s.Clock.Now()
 	p := orderPage{Order: o, Deadline: o.DeadlineAt(now), Reasons: vigil.PauseReasons,
 		Measures: measuresFor(o.Kind), Confirmation: string(o.Confirmation)}
+	if o.NonDisclosure > 0 {
+		p.Silence = plural(int(o.NonDisclosure/(24*time.Hour)), "day")
+	}
 	if left, ok := o.Remaining(now); ok {
 		p.Left = timeLeft(left)
 	}

@@ -161,11 +161,7 @@ func (c *Client) do(ctx context.Context, method, endpoint, contentType string, b
 		req.Header.Set("Content-Type", contentType)
 	}
 	req.SetBasicAuth(c.Username, c.Password)
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
+	resp, err := c.httpClient().Do(req)
 	if err != nil {
 		return response{}, transient{err}
 	}
@@ -175,6 +171,20 @@ func (c *Client) do(ctx context.Context, method, endpoint, contentType string, b
 		return response{}, transient{fmt.Errorf("read response: %w", err)}
 	}
 	return interpret(resp.StatusCode, raw)
+}
+
+// httpClient is c.HTTP, or the default client, made to stop at a redirect: the API root is
+// configured exactly, and a redirect must not carry the credentials and the reported files
+// anywhere else (Go keeps the Authorization header on a redirect to the same host, even from
+// https to plain http). A redirect is then answered as an unreadable response.
+func (c *Client) httpClient() *http.Client {
+	hc := http.DefaultClient
+	if c.HTTP != nil {
+		hc = c.HTTP
+	}
+	copied := *hc
+	copied.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &copied
 }
 
 // interpret turns an HTTP status and body into a response or an error. A readable answer with a

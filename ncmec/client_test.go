@@ -167,3 +167,26 @@ func TestClientDistrustsAnswers(t *testing.T) {
 		})
 	}
 }
+
+// A redirect is not followed: it would carry the Basic credentials and the file to wherever
+// the answer points (Go keeps Authorization on a same-host redirect, https to http included).
+func TestClientFollowsNoRedirect(t *testing.T) {
+	t.Parallel()
+	var leaked []string
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked = append(leaked, r.Header.Get("Authorization"))
+		w.Write([]byte(`<reportResponse><responseCode>0</responseCode><responseDescription>ok</responseDescription><reportId>7</reportId></reportResponse>`))
+	}))
+	defer elsewhere.Close()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+r.URL.Path, http.StatusPermanentRedirect)
+	}))
+	defer api.Close()
+	c := &ncmec.Client{URL: api.URL, Username: "esp", Password: "secret", HTTP: api.Client()}
+	if _, err := c.Submit(context.Background(), []byte("<report/>")); err == nil {
+		t.Error("Submit succeeded through a redirect")
+	}
+	if len(leaked) != 0 {
+		t.Errorf("the redirect target got %d requests with Authorization %q", len(leaked), leaked)
+	}
+}

@@ -17,18 +17,19 @@ type Timing struct {
 	HoldID string             // the hold that delays it the longest, for held
 }
 
-// Schedule computes the timing of a notice of kind about an event at basis, given the holds on
-// its item and released, the time the EU Centre called the report manifestly unfounded (zero
-// when it has not).
+// Schedule computes, at now, the timing of a notice not yet sent of kind about an event at
+// basis, given the holds on its item and released, the time the EU Centre called the report
+// manifestly unfounded (zero when it has not).
 //
 // A report notice is due three months after the report (RP-15, Art. 12(2)); a removal,
 // complaint or restored notice is due at once (RO-07: without undue delay). Report and removal
 // notices wait for the end of every do-not-inform hold that starts before the notice would be
-// due (RP-15, RO-08); complaint and restored notices answer the user's own
-// request or undo an error and are never held. A manifestly unfounded report is notified at
-// once, whichever holds exist: the EU Centre's answer ends the matter (RP-15: "whichever is
-// first").
-func Schedule(kind vigil.NoticeKind, basis time.Time, holds []vigil.Hold, released time.Time) Timing {
+// due, or before now when it is overdue: until it is sent the user has not been told, so an
+// instruction in force stops it (RP-15, RO-08). Complaint and restored notices answer the
+// user's own request or undo an error and are never held. A manifestly unfounded report is
+// notified at once, whichever holds exist: the EU Centre's answer ends the matter (RP-15:
+// "whichever is first").
+func Schedule(kind vigil.NoticeKind, basis time.Time, holds []vigil.Hold, released, now time.Time) Timing {
 	due := basis
 	if kind == vigil.NoticeReport {
 		due = vigil.ReportNoticeDue(basis)
@@ -49,7 +50,7 @@ func Schedule(kind vigil.NoticeKind, basis time.Time, holds []vigil.Hold, releas
 	for moved := true; moved; {
 		moved = false
 		for _, h := range holds {
-			if delays(h, t.Due) {
+			if delays(h, t.Due, now) {
 				t.Due, t.Status, t.HoldID = h.End(), vigil.NoticeHeld, h.ID
 				moved = true
 			}
@@ -63,9 +64,14 @@ func holdable(kind vigil.NoticeKind) bool {
 	return kind == vigil.NoticeReport || kind == vigil.NoticeRemoval
 }
 
-// delays reports whether hold h pushes a notice due at due further out: a do-not-inform hold
-// that starts no later than due and ends after it. A hold that has ended still explains when
-// the notice fell due; one that arrives after the notice was due is too late to stop it.
-func delays(h vigil.Hold, due time.Time) bool {
-	return h.Kind == vigil.HoldDoNotInform && h.Start.Compare(due) <= 0 && h.End().After(due)
+// delays reports whether hold h pushes a notice due at due, and still unsent at now, further
+// out: a do-not-inform hold that starts no later than the notice goes out (due, or now when
+// that is later) and ends after due. A hold that has ended still explains when the notice fell
+// due; one that starts after it goes out is too late to stop it.
+func delays(h vigil.Hold, due, now time.Time) bool {
+	out := due
+	if now.After(out) {
+		out = now
+	}
+	return h.Kind == vigil.HoldDoNotInform && h.Start.Compare(out) <= 0 && h.End().After(due)
 }

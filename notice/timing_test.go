@@ -60,7 +60,34 @@ func TestSchedule(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Schedule(tt.kind, t0, tt.holds, tt.released)
+			got := Schedule(tt.kind, t0, tt.holds, tt.released, t0)
+			if !got.Due.Equal(tt.want.Due) || got.Status != tt.want.Status || got.HoldID != tt.want.HoldID {
+				t.Errorf("Schedule = %v %s %q, want %v %s %q", got.Due, got.Status, got.HoldID,
+					tt.want.Due, tt.want.Status, tt.want.HoldID)
+			}
+		})
+	}
+}
+
+// TestScheduleOverdue: a notice that fell due but has not gone out yet is stopped by a
+// do-not-inform hold in force when it is looked at again (RP-15, RO-08); a hold that starts
+// later still is not.
+func TestScheduleOverdue(t *testing.T) {
+	now := t0.Add(2 * day)
+	tests := []struct {
+		name string
+		hold vigil.Hold
+		want Timing
+	}{
+		{"placed after the notice fell due", dni("h1", t0.Add(day), t0.Add(30*day)),
+			Timing{Due: t0.Add(30 * day), Status: vigil.NoticeHeld, HoldID: "h1"}},
+		{"starting after now", dni("h1", now.Add(day), now.Add(30*day)), Timing{Due: t0, Status: vigil.NoticeScheduled}},
+		{"ended before now", dni("h1", t0.Add(day), t0.Add(36*time.Hour)),
+			Timing{Due: t0.Add(36 * time.Hour), Status: vigil.NoticeHeld, HoldID: "h1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Schedule(vigil.NoticeRemoval, t0, []vigil.Hold{tt.hold}, time.Time{}, now)
 			if !got.Due.Equal(tt.want.Due) || got.Status != tt.want.Status || got.HoldID != tt.want.HoldID {
 				t.Errorf("Schedule = %v %s %q, want %v %s %q", got.Due, got.Status, got.HoldID,
 					tt.want.Due, tt.want.Status, tt.want.HoldID)

@@ -222,3 +222,40 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestBlockingPeriodInCalendarYears: a blocking order lasts at most five calendar years (BL-02),
+// so a span holding two leap days is accepted to the same date five years on and refused a
+// second later.
+func TestBlockingPeriodInCalendarYears(t *testing.T) {
+	cases := []struct {
+		name, start, end string
+		ok               bool
+	}{
+		{"two leap days", "2028-01-01T00:00:00Z", "2033-01-01T00:00:00Z", true},
+		{"two leap days and a second", "2028-01-01T00:00:00Z", "2033-01-01T00:00:01Z", false},
+		{"one leap day", "2029-03-01T00:00:00Z", "2034-03-01T00:00:00Z", true},
+		{"one leap day and a day", "2029-03-01T00:00:00Z", "2034-03-02T00:00:00Z", false},
+		{"from a leap day", "2028-02-29T00:00:00Z", "2033-02-28T00:00:00Z", true},
+		{"from a leap day to 1 March", "2028-02-29T00:00:00Z", "2033-03-01T00:00:00Z", false},
+		{"in the sender's zone", "2028-01-01T00:00:00+01:00", "2033-01-01T00:00:00+01:00", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(edit(t, "kind", `"blocking"`), &m); err != nil {
+				t.Fatal(err)
+			}
+			delete(m, "non_disclosure_days")
+			m["non_disclosure"] = json.RawMessage(`false`)
+			m["url_list"] = json.RawMessage(`{"reference": "L", "version": "1", "start": "` + c.start + `", "end": "` + c.end + `"}`)
+			doc, err := json.Marshal(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Parse(doc)
+			if e, isErr := err.(*vigil.Error); c.ok != (err == nil) || (!c.ok && (!isErr || e.Field != "url_list.end")) {
+				t.Fatalf("%s to %s: %v, want accepted %v", c.start, c.end, err, c.ok)
+			}
+		})
+	}
+}

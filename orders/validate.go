@@ -195,7 +195,7 @@ func (d Document) validateURLList() error {
 	if !end.After(start) {
 		return vigil.FieldErrorf(vigil.EINVALID, "url_list.end", "must be after the start")
 	}
-	if end.Sub(start) > vigil.MaxBlockingPeriod {
+	if end.After(vigil.LatestBlockingEnd(start)) {
 		return vigil.FieldErrorf(vigil.EINVALID, "url_list.end", "a blocking order lasts at most 5 years")
 	}
 	return nil

@@ -27,7 +27,12 @@ import (
 	"github.com/vigilproject/vigil"
 )
 
-// Store is the reports' persistent state as the worker reads and advances it.
+// Store is the reports' persistent state as the worker reads and advances it. The methods that
+// record a step of the flow (all but SendingSettings, DueReports, Retracted and Complete)
+// return an error wrapping vigil.ErrRetractionRequested, after recording the step, while a
+// retraction is asked for or the report was withdrawn: the worker then stops the report's pass,
+// so that a retraction asked for while a step was under way is carried out by the next pass
+// and never overridden.
 type Store interface {
 	// SendingSettings returns the settings with the NCMEC credentials.
 	SendingSettings(ctx context.Context) (vigil.ReportSettings, error)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/vigilproject/vigil"
@@ -102,7 +103,8 @@ func (w *Worker) Tick(ctx context.Context) error {
 	}
 	var errs []error
 	for _, rep := range reps {
-		if err := w.send(ctx, rep, dests); err != nil {
+		// A retraction asked for during the pass stopped it: the next pass carries it out.
+		if err := w.send(ctx, rep, dests); err != nil && !errors.Is(err, vigil.ErrRetractionRequested) {
 			errs = append(errs, fmt.Errorf("report %s: %w", rep.ID, err))
 		}
 	}
@@ -187,18 +189,26 @@ func (f *flow) toNCMEC(ctx context.Context, nd vigil.ReportDelivery) (ref string
 }
 
 // withdraw carries out a requested retraction: it retracts the CyberTipline report the flow
-// opened, or withdraws the report when none was opened. When NCMEC refused the retraction for
-// good (or had finished the report first), nothing more is sent: Complete settles the report
-// as failed, naming what NCMEC holds.
+// opened, or withdraws the report when no destination took it and NCMEC holds nothing open.
+// When NCMEC refused the retraction for good, or a destination took the report before the
+// request reached the worker (a step under way when it came), nothing more is sent: Complete
+// settles the report, naming what each destination holds.
 func (f *flow) withdraw(ctx context.Context, nd vigil.ReportDelivery) error {
 	switch {
-	case nd.Status == vigil.DestFailed || nd.Status == vigil.DestFinished:
-		return stored(f.w.Store.Complete(ctx, f.rep.ID))
-	case nd.Reference != "":
+	case nd.Status == vigil.DestSubmitted:
 		_, err := f.retract(ctx, nd.Reference, "retraction requested")
 		return err
+	case f.delivered() || (nd.Status == vigil.DestFailed && nd.Reference != ""):
+		return stored(f.w.Store.Complete(ctx, f.rep.ID))
 	}
 	return stored(f.w.Store.Retracted(ctx, f.rep.ID))
+}
+
+// delivered reports whether any destination took the report.
+func (f *flow) delivered() bool {
+	return slices.ContainsFunc(f.rep.Deliveries, func(d vigil.ReportDelivery) bool {
+		return d.Status == vigil.DestFinished || d.Status == vigil.DestSent
+	})
 }
 
 // failure records err of destination d and reports whether the pass goes on to the next

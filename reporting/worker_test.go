@@ -397,3 +397,46 @@ func count(calls []string, name string) int {
 	}
 	return n
 }
+
+// A retraction that reached the worker after a destination took the report (the step was under
+// way when it was asked for) cannot undo the delivery: Complete settles the report, naming what
+// each destination holds, instead of calling it retracted.
+func TestWorkerWithdrawAfterADelivery(t *testing.T) {
+	tests := []struct {
+		name   string
+		dests  []vigil.Destination
+		status vigil.ReportStatus
+	}{
+		{"EU Centre only", []vigil.Destination{vigil.DestEUCentre}, vigil.ReportSent},
+		{"NCMEC not started", []vigil.Destination{vigil.DestNCMEC, vigil.DestEUCentre}, vigil.ReportFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(tt.dests...)
+			r.store.rep.Status, r.store.rep.RetractRequested = vigil.ReportSending, true
+			eu := r.store.dest(vigil.DestEUCentre)
+			eu.Status, eu.Reference = vigil.DestSent, "EU-1"
+			r.tick(t)
+			if r.store.rep.Status != tt.status || slices.Contains(r.store.steps, "withdrawn") {
+				t.Errorf("report %s after steps %v, want %s and never withdrawn", r.store.rep.Status, r.store.steps, tt.status)
+			}
+			if len(r.nc.calls) != 0 || len(r.eu.recs) != 0 {
+				t.Errorf("NCMEC calls %v, EU Centre sends %d: want nothing sent", r.nc.calls, len(r.eu.recs))
+			}
+		})
+	}
+}
+
+// A retraction that reached the worker after NCMEC refused the submission for good (nothing
+// opened there, nothing delivered anywhere) withdraws the report.
+func TestWorkerWithdrawAfterARefusedSubmission(t *testing.T) {
+	r := newRig(vigil.DestNCMEC, vigil.DestEUCentre)
+	r.store.rep.Status, r.store.rep.RetractRequested = vigil.ReportSending, true
+	nd := r.store.dest(vigil.DestNCMEC)
+	nd.Status, nd.LastError = vigil.DestFailed, "4100 validation failed"
+	r.tick(t)
+	if r.store.rep.Status != vigil.ReportRetracted || len(r.nc.calls) != 0 || len(r.eu.recs) != 0 {
+		t.Errorf("report %s, NCMEC calls %v, EU Centre sends %d: want it withdrawn, nothing sent",
+			r.store.rep.Status, r.nc.calls, len(r.eu.recs))
+	}
+}

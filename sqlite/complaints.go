@@ -51,11 +51,23 @@ func checkComplaint(c vigil.Complaint) error {
 		return vigil.FieldErrorf(vigil.EINVALID, "text", "at most %d bytes", vigil.MaxComplaintText)
 	case !utf8.ValidString(c.Text):
 		return vigil.FieldErrorf(vigil.EINVALID, "text", "not valid UTF-8")
-	case len(c.Language) > 35:
-		return vigil.FieldErrorf(vigil.EINVALID, "language", "not a language tag")
+	case len(c.Uploader) > maxComplaintUploader:
+		return vigil.FieldErrorf(vigil.EINVALID, "uploader", "at most %d bytes", maxComplaintUploader)
+	case !utf8.ValidString(c.Uploader):
+		return vigil.FieldErrorf(vigil.EINVALID, "uploader", "not valid UTF-8")
+	case len(c.Language) > 35 || strings.TrimLeft(c.Language, languageTagChars) != "":
+		return vigil.FieldErrorf(vigil.EINVALID, "language", "not a language tag such as de or de-AT")
 	}
 	return nil
 }
+
+// maxComplaintUploader is the longest uploader reference a complaint takes: the limit of
+// submissions, where the reference comes from.
+const maxComplaintUploader = 256
+
+// languageTagChars are the characters of a BCP 47 language tag, and the underscore of the
+// POSIX locale names ("de_AT") platforms often send instead, which notices understand too.
+const languageTagChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
 
 // File records complaint c for the acting caller, which needs the complaints scope. The item
 // must be one Vigil knows: the complaint names its content or its case, and the other is
@@ -285,7 +297,9 @@ func (tx *Tx) decideComplaint(c *vigil.Complaint) error {
 }
 
 // complaintForDecider reads complaint id for the acting user, who needs the cases scope and
-// must not be a reviewer who decided the complaint's case: a complaint is reviewed afresh.
+// must not be a reviewer who decided the complaint's case: a complaint is reviewed afresh. The
+// decider is a person signed in to Vigil: an API key names no person, so whether its holder
+// decided the case cannot be told.
 func (tx *Tx) complaintForDecider(id string) (vigil.Complaint, error) {
 	actor := vigil.ActorFrom(tx.ctx)
 	if !actor.Can(vigil.ScopeCases) {
@@ -294,6 +308,9 @@ func (tx *Tx) complaintForDecider(id string) (vigil.Complaint, error) {
 	c, err := tx.complaint(id)
 	if err != nil {
 		return c, err
+	}
+	if actor.Kind != vigil.ActorUser || actor.ID == "" {
+		return c, vigil.Errorf(vigil.EFORBIDDEN, "a complaint is taken and decided by a person signed in to Vigil, not by an API key or Vigil itself")
 	}
 	var decided int
 	err = tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM case_decisions WHERE case_id = ? AND reviewer = ?`,

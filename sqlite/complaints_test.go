@@ -145,6 +145,9 @@ func TestFileComplaintRefuses(t *testing.T) {
 		{"empty text", platformKey, with(func(c *vigil.Complaint) { c.Text = "  " }), vigil.EINVALID, "text"},
 		{"long text", platformKey, with(func(c *vigil.Complaint) { c.Text = strings.Repeat("a", vigil.MaxComplaintText+1) }), vigil.EINVALID, "text"},
 		{"bad UTF-8", platformKey, with(func(c *vigil.Complaint) { c.Text = "\xff" }), vigil.EINVALID, "text"},
+		{"long uploader", platformKey, with(func(c *vigil.Complaint) { c.Uploader = strings.Repeat("u", 257) }), vigil.EINVALID, "uploader"},
+		{"uploader bad UTF-8", platformKey, with(func(c *vigil.Complaint) { c.Uploader = "user-\xff" }), vigil.EINVALID, "uploader"},
+		{"language not a tag", platformKey, with(func(c *vigil.Complaint) { c.Language = "en\n<script>" }), vigil.EINVALID, "language"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -154,5 +157,37 @@ func TestFileComplaintRefuses(t *testing.T) {
 				t.Errorf("error %v, want one about field %q", err, tt.field)
 			}
 		})
+	}
+}
+
+// TestComplaintDecidedByAPerson: a complaint is reviewed afresh by someone who did not decide
+// the case (SG-06), which only a signed-in person can be shown to be: an API key with the
+// cases scope, or Vigil itself, can neither take nor decide one.
+func TestComplaintDecidedByAPerson(t *testing.T) {
+	db, _, _ := openActions(t)
+	kase := confirmedCase(t, db)
+	s := NewComplaints(db)
+	filed, _, err := s.File(platformKey, vigil.Complaint{CaseID: kase.ID, Kind: vigil.ComplaintRemoval, Text: "my garden"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	actors := []struct {
+		name string
+		ctx  context.Context
+	}{
+		{"cases key", vigil.WithActor(context.Background(), vigil.Actor{Kind: vigil.ActorKey, ID: "key_cases",
+			Name: "moderation bot", Scopes: []vigil.Scope{vigil.ScopeCases}})},
+		{"system", context.Background()},
+	}
+	for _, a := range actors {
+		t.Run(a.name, func(t *testing.T) {
+			_, err := s.Assign(a.ctx, filed.ID)
+			wantCode(t, err, vigil.EFORBIDDEN)
+			_, err = s.Decide(a.ctx, filed.ID, vigil.ComplaintUpheld, "looks fine")
+			wantCode(t, err, vigil.EFORBIDDEN)
+		})
+	}
+	if _, err := s.Decide(reviewer("usr_bob"), filed.ID, vigil.ComplaintUpheld, "looked again"); err != nil {
+		t.Errorf("a reviewer who did not decide the case: %v", err)
 	}
 }

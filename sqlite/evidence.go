@@ -1,11 +1,13 @@
 package sqlite
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/vigilproject/vigil"
@@ -47,6 +49,37 @@ func (db *DB) Vault() (*vault.Vault, vigil.RetentionPolicy, error) {
 		db.evidence.vault, db.evidence.policy = v, vigil.DefaultRetentionPolicy
 	}
 	return db.evidence.vault, db.evidence.policy, nil
+}
+
+// UnloadedEvidenceKeys returns the ids of the evidence keys that wrap kept evidence but that
+// the vault has not loaded: evidence nothing here can open. A server started with the wrong
+// key, or with a new one made because the key file was missing, would otherwise run on as if
+// nothing were amiss while every read of that evidence fails.
+func (db *DB) UnloadedEvidenceKeys(ctx context.Context) ([]string, error) {
+	v, _, err := db.Vault()
+	if err != nil {
+		return nil, err
+	}
+	loaded := append(v.RetiringKeyIDs(), v.KeyID())
+	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT key_id FROM evidence WHERE status = 'kept' ORDER BY key_id`)
+	if err != nil {
+		return nil, fmt.Errorf("evidence keys: %w", err)
+	}
+	used, err := scanAll(rows, func(row rowScanner) (string, error) {
+		var id string
+		err := row.Scan(&id)
+		return id, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("evidence keys: %w", err)
+	}
+	var missing []string
+	for _, id := range used {
+		if !slices.Contains(loaded, id) {
+			missing = append(missing, id)
+		}
+	}
+	return missing, nil
 }
 
 // preserveConfirmed preserves the media of case c, just confirmed, for every purpose a
@@ -101,6 +134,31 @@ func (tx *Tx) PreserveEvidence(c vigil.Case, media []byte, mediaType string, pur
 	return tx.Audit("evidence.preserve", "evidence", e.ID, evidenceDetail(map[string]any{
 		"case_id": e.CaseID, "purposes": e.Purposes, "policy": e.Policy, "deadline": e.Deadline,
 		"size": e.Size}))
+}
+
+// preserveForCyberTipline keeps the evidence of case caseID at least a year after the
+// CyberTipline report made now, when the retention policy names the US: 18 U.S.C. §2258A(h)
+// runs the year from the report (PR-07, NC-10), and the deadline set at identification, which
+// comes first, would fall short of it. The extension is audited as evidence.extend.
+func (tx *Tx) preserveForCyberTipline(caseID string) error {
+	_, policy, err := tx.db.Vault()
+	if err != nil {
+		return fmt.Errorf("preserve the evidence of %s for the CyberTipline: %w", caseID, err)
+	}
+	if !slices.Contains(policy.Jurisdictions, vigil.JurisdictionUS) {
+		return nil
+	}
+	until := tx.now.AddDate(0, vigil.USRetentionMonths, 0)
+	res, err := tx.ExecContext(tx.ctx, `UPDATE evidence SET deadline = ? WHERE case_id = ? AND status = 'kept'
+		AND deadline < ?`, ms(until), caseID, ms(until))
+	if err != nil {
+		return fmt.Errorf("preserve the evidence of %s for the CyberTipline: %w", caseID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	return tx.Audit("evidence.extend", "case", caseID, evidenceDetail(map[string]any{
+		"deadline": until, "reason": "CyberTipline report: kept a year after it (18 U.S.C. 2258A(h))"}))
 }
 
 // evidenceDetail renders an audit detail object.

@@ -19,7 +19,9 @@ type dueEvidence struct {
 // many objects it deleted. Each becomes a tombstone in the transaction that audits it as
 // evidence.delete: status deleted, the deletion time and reason, and its wrapped data key
 // erased, which alone makes the ciphertext unreadable (crypto-shredding; secure_delete zeroes
-// the freed bytes). The files go after the commit, with any file no kept record names.
+// the freed bytes). In the same transaction the records of the reports of cases left without
+// evidence are erased (reports_erase.go): they hold the reported user's personal data. The
+// files go after the commit, with any file no kept record names.
 func (db *DB) SweepEvidence(ctx context.Context, now time.Time) (int, error) {
 	deleted := 0
 	err := db.Update(ctx, func(tx *Tx) error {
@@ -40,7 +42,10 @@ func (db *DB) SweepEvidence(ctx context.Context, now time.Time) (int, error) {
 			}
 			deleted++
 		}
-		return nil
+		// Each pass, not only one that deleted something: a report the sending worker still had
+		// in hand when its evidence went is erased once the worker settles it (reports_erase.go).
+		_, err = tx.eraseReports(now)
+		return err
 	})
 	if err != nil {
 		return 0, err

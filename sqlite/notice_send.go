@@ -76,7 +76,7 @@ func (db *DB) SendNotice(ctx context.Context, id, text string) (bool, error) {
 		if err != nil {
 			return err
 		}
-		if t := notice.Schedule(n.Kind, n.Basis, holds, released); t.Due.After(tx.now) {
+		if t := notice.Schedule(n.Kind, n.Basis, holds, released, tx.now); t.Due.After(tx.now) {
 			return tx.rescheduleNotices(n.ContentID)
 		}
 		n.Status, n.Text, n.Sent = vigil.NoticeSent, text, tx.now

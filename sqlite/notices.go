@@ -90,7 +90,7 @@ func (tx *Tx) ScheduleNotice(n vigil.Notice) (vigil.Notice, error) {
 	if err != nil {
 		return vigil.Notice{}, err
 	}
-	t := notice.Schedule(n.Kind, n.Basis, holds, time.Time{})
+	t := notice.Schedule(n.Kind, n.Basis, holds, time.Time{}, tx.now)
 	n.ID, n.Due, n.Status, n.HoldID, n.Created = vigil.NewID(vigil.PrefixNotice, tx.now), t.Due, t.Status, t.HoldID, tx.now
 	n.Text, n.Sent = "", time.Time{}
 	_, err = tx.ExecContext(tx.ctx, `INSERT INTO notices (`+noticeInsertColumns+`)
@@ -150,7 +150,7 @@ func (tx *Tx) ReleaseNotices(contentID string, kind vigil.NoticeKind, reason str
 	}
 	for _, p := range pending {
 		n := p.notice
-		t := notice.Schedule(n.Kind, n.Basis, nil, tx.now)
+		t := notice.Schedule(n.Kind, n.Basis, nil, tx.now, tx.now)
 		n.Due, n.Status, n.HoldID = t.Due, t.Status, t.HoldID
 		_, err := tx.ExecContext(tx.ctx, `UPDATE notices SET due = ?, status = ?, hold_id = ?, released = ?
 			WHERE id = ?`, ms(n.Due), n.Status, n.HoldID, ms(tx.now), n.ID)
@@ -199,7 +199,7 @@ func (tx *Tx) rescheduleNotices(contentID string) error {
 	}
 	for _, p := range pending {
 		n := p.notice
-		t := notice.Schedule(n.Kind, n.Basis, holds, p.released)
+		t := notice.Schedule(n.Kind, n.Basis, holds, p.released, tx.now)
 		if t.Due.Equal(n.Due) && t.Status == n.Status && t.HoldID == n.HoldID {
 			continue
 		}

@@ -193,3 +193,26 @@ func TestNoticeSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestLateHoldStopsAPendingNotice: a do-not-inform hold that arrives after a notice fell due
+// but before it went out stops it (RP-15, RO-08): the user has not been told yet, and the
+// instruction is in force when the worker would tell them. The notice goes out when the hold
+// ends.
+func TestLateHoldStopsAPendingNotice(t *testing.T) {
+	db, clock, hook := openActions(t)
+	addContent(t, db, "cnt_1", "user-1", nil)
+	n := scheduleNotice(t, db, vigil.Notice{Kind: vigil.NoticeRemoval, ContentID: "cnt_1", Reference: "act_1"})
+	clock.Set(actionsT0.Add(time.Minute)) // due, not yet sent: the worker has not ticked
+	h := placeHold(t, db, vigil.Hold{Kind: vigil.HoldDoNotInform, ContentID: "cnt_1", Authority: "EU Centre",
+		Reference: "EUC-LEA-2", Until: actionsT0.Add(30 * day)})
+	if got := tickAt(t, db, clock, hook, actionsT0.Add(2*time.Minute)); len(got) != 0 {
+		t.Fatalf("notices sent under a do-not-inform hold: %v", got)
+	}
+	got, err := NewNotices(db).Notice(adminCtx, n.ID)
+	if err != nil || got.Status != vigil.NoticeHeld || got.HoldID != h.ID || !got.Due.Equal(h.Until) {
+		t.Fatalf("notice %+v, %v; want held by %s until %v", got, err, h.ID, h.Until)
+	}
+	if sent := tickAt(t, db, clock, hook, h.Until); len(sent) != 1 || sent[0]["id"] != n.ID {
+		t.Errorf("notices at the hold's end: %v, want %s", sent, n.ID)
+	}
+}

@@ -92,8 +92,11 @@ func (tx *Tx) resumeHeldOrders(contentID string) error {
 			continue
 		}
 		held, err := tx.heldActions(o)
-		if err != nil || len(held) > 0 {
+		if err != nil {
 			return err
+		}
+		if len(held) > 0 {
+			continue // another item's hold still stops this order; the next order may go on
 		}
 		if err := tx.restartClock(&o, "The do-not-remove hold ended: the removal was sent to the platform."); err != nil {
 			return err

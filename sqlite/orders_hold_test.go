@@ -205,3 +205,29 @@ func (f *orderFixture) assertAudited(t *testing.T, id string, actions ...string)
 		t.Errorf("order audit events %v, want %v", got, actions)
 	}
 }
+
+// TestHoldEndRestartsEveryOrderOnItsItem: when a do-not-remove hold on an item ends, every
+// order on that item whose removals are no longer held restarts its clock, even when an
+// earlier order on the same item still waits for another item's hold (RP-18, RO-03).
+func TestHoldEndRestartsEveryOrderOnItsItem(t *testing.T) {
+	f := newOrderFixture(t)
+	for _, id := range []string{"cnt_A", "cnt_B"} {
+		addContent(t, f.db, id, "user-"+id, nil)
+	}
+	hA := placeHold(t, f.db, vigil.Hold{Kind: vigil.HoldDoNotRemove, ContentID: "cnt_A", Authority: "EU Centre",
+		Reference: "EUC-DNR-1", Until: ordersT0.Add(48 * time.Hour)})
+	placeHold(t, f.db, vigil.Hold{Kind: vigil.HoldDoNotRemove, ContentID: "cnt_B", Authority: "EU Centre",
+		Reference: "EUC-DNR-2", Until: ordersT0.Add(48 * time.Hour)})
+	both := f.receive(t, removalDoc("cnt_A", "cnt_B"))
+	f.clock.Set(ordersT0.Add(time.Minute))
+	onlyA := f.receive(t, removalDoc("cnt_A"))
+
+	f.clock.Set(ordersT0.Add(5 * time.Hour))
+	inTx(t, f.db, func(tx *Tx) error { _, err := tx.ReleaseHold(hA.ID, "withdrawn"); return err })
+	want := map[string]vigil.OrderStatus{both.ID: vigil.OrderPaused, onlyA.ID: vigil.OrderExecuting}
+	for id, status := range want {
+		if got := f.order(t, id); got.Status != status {
+			t.Errorf("order %s after the hold on cnt_A ended: %s, want %s", id, got.Status, status)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vigilproject/vigil"
 	"github.com/vigilproject/vigil/orders"
+	"github.com/vigilproject/vigil/transparency"
 )
 
 // TestRemovalOrderClockAndDueSoonAlert is the 24-hour removal bar (RO-01, RO-03, RO-06): the
@@ -399,5 +400,42 @@ func TestReceiveValidates(t *testing.T) {
 				t.Fatalf("Receive: %v, want an error on %s", err, c.field)
 			}
 		})
+	}
+}
+
+// TestSettleSkipsAnOrderExecutedMeanwhile: the worker settles orders it listed before its
+// transaction; one executed by hand in between gets no second Annex VI confirmation (RO-06).
+func TestSettleSkipsAnOrderExecutedMeanwhile(t *testing.T) {
+	f := newOrderFixture(t)
+	addContent(t, f.db, "cnt_A", "user-a", nil)
+	o := f.receive(t, removalDoc("cnt_A"))
+	f.finishActions(t, o)
+	if _, err := f.store.Execute(authorityCtx, o.ID, vigil.MeasureRemoved); err != nil {
+		t.Fatal(err)
+	}
+	settled, err := f.store.settle(context.Background(), o.ID)
+	if err != nil || settled {
+		t.Fatalf("settle an executed order: settled %v, %v", settled, err)
+	}
+	if got := f.events(t, vigil.EventOrderExecuted); len(got) != 1 {
+		t.Errorf("order.executed events: %d, want 1", len(got))
+	}
+}
+
+// TestDelistingIsNoRemoval: a delisting order's actions take the item out of search results,
+// not off the service, so the transparency report's removals by trigger (TR-03) leave them out
+// while a removal order's count.
+func TestDelistingIsNoRemoval(t *testing.T) {
+	f := newOrderFixture(t)
+	addContent(t, f.db, "cnt_A", "user-a", nil)
+	addContent(t, f.db, "cnt_B", "user-b", nil)
+	delisting := removalDoc("cnt_A")
+	delisting.Kind, delisting.Reference = vigil.OrderDelisting, "DE-DL-1"
+	for _, o := range []vigil.Order{f.receive(t, delisting), f.receive(t, removalDoc("cnt_B"))} {
+		f.finishActions(t, o)
+	}
+	got, err := NewTransparencyStore(f.db).Actions(adminCtx, transparency.YearPeriod(ordersT0.Year()))
+	if err != nil || len(got) != 1 || got[0].Trigger != string(vigil.TriggerRemovalOrder) {
+		t.Fatalf("actions for the transparency report: %+v, %v; want the removal order's only", got, err)
 	}
 }

@@ -67,25 +67,43 @@ func (s *OrderStore) SettleExecuted(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("settle orders: %w", err)
 	}
-	for i, id := range ids {
-		_, err := s.change(ctx, id, func(tx *Tx, o *vigil.Order) error {
-			var last int64
-			err := tx.QueryRowContext(tx.ctx, `SELECT coalesce(max(a.done), 0) FROM order_items i
-				JOIN actions a ON a.id = i.action_id WHERE i.order_id = ?`, o.ID).Scan(&last)
-			if err != nil {
-				return err
-			}
-			measure := vigil.MeasureRemoved
-			if o.Kind == vigil.OrderDelisting {
-				measure = vigil.MeasureDelisted
-			}
-			return tx.executeOrder(o, measure, fromMS(last))
-		})
+	n := 0
+	for _, id := range ids {
+		settled, err := s.settle(ctx, id)
 		if err != nil {
-			return i, err
+			return n, err
+		}
+		if settled {
+			n++
 		}
 	}
-	return len(ids), nil
+	return n, nil
+}
+
+// settle marks order id executed at its last action's confirmation, unless it no longer awaits
+// execution: the list SettleExecuted works through was read outside the transaction, and a
+// person may have executed or paused the order since. Executing it again would issue a second
+// Annex VI confirmation (RO-06).
+func (s *OrderStore) settle(ctx context.Context, id string) (bool, error) {
+	settled := false
+	_, err := s.change(ctx, id, func(tx *Tx, o *vigil.Order) error {
+		if o.Status != vigil.OrderExecuting {
+			return nil
+		}
+		var last int64
+		err := tx.QueryRowContext(tx.ctx, `SELECT coalesce(max(a.done), 0) FROM order_items i
+			JOIN actions a ON a.id = i.action_id WHERE i.order_id = ?`, o.ID).Scan(&last)
+		if err != nil {
+			return err
+		}
+		measure := vigil.MeasureRemoved
+		if o.Kind == vigil.OrderDelisting {
+			measure = vigil.MeasureDelisted
+		}
+		settled = true
+		return tx.executeOrder(o, measure, fromMS(last))
+	})
+	return settled, err
 }
 
 // AdvanceBlocking starts the blocking orders whose start date has come and expires those whose

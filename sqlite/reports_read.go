@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/vigilproject/vigil"
 )
@@ -33,21 +34,21 @@ func reportReader(ctx context.Context) error {
 }
 
 const reportColumns = `id, case_id, decision_id, type, status, awareness, approved, sent,
-	retract_requested, attempts, next_try, last_error, created, updated`
+	retract_requested, attempts, next_try, last_error, created, updated, erased`
 
 // scanReport reads a reportColumns row; the record is left for openReportRecord.
 func scanReport(r rowScanner) (vigil.Report, error) {
 	var rep vigil.Report
-	var awareness, approved, sent, next, created, updated int64
+	var awareness, approved, sent, next, created, updated, erased int64
 	err := r.Scan(&rep.ID, &rep.CaseID, &rep.DecisionID, &rep.Record.Type, &rep.Status, &awareness,
-		&approved, &sent, &rep.RetractRequested, &rep.Attempts, &next, &rep.LastError, &created, &updated)
+		&approved, &sent, &rep.RetractRequested, &rep.Attempts, &next, &rep.LastError, &created, &updated, &erased)
 	rep.Awareness, rep.Approved, rep.Sent = fromMS(awareness), fromMS(approved), fromMS(sent)
-	rep.NextTry, rep.Created, rep.Updated = fromMS(next), fromMS(created), fromMS(updated)
+	rep.NextTry, rep.Created, rep.Updated, rep.Erased = fromMS(next), fromMS(created), fromMS(updated), fromMS(erased)
 	return rep, err
 }
 
 // reportByID reads report id with its approvals, deliveries and files, and, when key is given,
-// its decrypted record.
+// its decrypted record; an erased report's record has its type only.
 func reportByID(ctx context.Context, q caseQuerier, id string, key []byte) (vigil.Report, error) {
 	rep, err := scanReport(q.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -59,7 +60,7 @@ func reportByID(ctx context.Context, q caseQuerier, id string, key []byte) (vigi
 	if err := reportDetails(ctx, q, &rep); err != nil {
 		return rep, err
 	}
-	if key == nil {
+	if key == nil || !rep.Erased.IsZero() {
 		return rep, nil
 	}
 	var nonce, sealed []byte
@@ -147,8 +148,11 @@ func (s *ReportStore) Report(ctx context.Context, id string) (vigil.Report, erro
 	}
 	var rep vigil.Report
 	err := s.db.Update(ctx, func(tx *Tx) error {
-		var err error
-		if rep, err = tx.report(id); err != nil {
+		key, err := tx.Secret(reportRecordKeyName, 32)
+		if err != nil {
+			return err
+		}
+		if rep, err = reportByID(tx.ctx, tx, id, key); err != nil {
 			return err
 		}
 		return tx.Audit("report.view", "report", id, "{}")
@@ -156,13 +160,19 @@ func (s *ReportStore) Report(ctx context.Context, id string) (vigil.Report, erro
 	return rep, err
 }
 
-// report reads report id with its record inside tx.
+// report reads report id with its record inside tx, for a change of the report: one whose
+// record was erased is refused, since there is nothing left to edit, approve, retract or send.
 func (tx *Tx) report(id string) (vigil.Report, error) {
 	key, err := tx.Secret(reportRecordKeyName, 32)
 	if err != nil {
 		return vigil.Report{}, err
 	}
-	return reportByID(tx.ctx, tx, id, key)
+	rep, err := reportByID(tx.ctx, tx, id, key)
+	if err == nil && !rep.Erased.IsZero() {
+		return vigil.Report{}, vigil.Errorf(vigil.ECONFLICT, "the record of report %s was erased at %s with its case's evidence "+
+			"(retention deadline, PR-04): it can no longer be edited, approved, retracted or sent", id, rep.Erased.UTC().Format(time.RFC3339))
+	}
+	return rep, err
 }
 
 // Reports lists reports newest first, without their records (Report reads one with its record).

@@ -93,10 +93,33 @@ func (s *ReportStore) step(ctx context.Context, id, action string, detail map[st
 	return nil
 }
 
-// progress marks report id as sending, with its attempts reset: a step succeeded.
+// forward runs a step of the worker's flow on report id. A retraction asked for while the
+// worker had the report in hand is not overridden: the step is recorded (its outcome happened
+// at the destination), and then forward returns vigil.ErrRetractionRequested, so that the
+// worker sends nothing more in this pass and the next pass carries out the retraction.
+func (s *ReportStore) forward(ctx context.Context, id, action string, detail map[string]any, fn func(tx *Tx) error) error {
+	var requested bool
+	err := s.step(ctx, id, action, detail, func(tx *Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(tx.ctx, `SELECT retract_requested OR status = ? FROM reports WHERE id = ?`,
+			vigil.ReportRetracted, id).Scan(&requested)
+	})
+	if err == nil && requested {
+		err = fmt.Errorf("report %s: %w", id, vigil.ErrRetractionRequested)
+	}
+	return err
+}
+
+// progress marks report id as sending, with its attempts reset: a step succeeded. A report
+// withdrawn while the step was under way (RetractReport found no open CyberTipline report and
+// withdrew it at once) becomes a retraction request instead, so that the worker retracts what
+// the step opened rather than the step undoing the withdrawal.
 func (tx *Tx) progress(id string) error {
-	_, err := tx.ExecContext(tx.ctx, `UPDATE reports SET status = ?, attempts = 0, last_error = '', updated = ?
-		WHERE id = ?`, vigil.ReportSending, ms(tx.now), id)
+	_, err := tx.ExecContext(tx.ctx, `UPDATE reports SET status = ?,
+		retract_requested = CASE WHEN status = ? THEN 1 ELSE retract_requested END,
+		attempts = 0, last_error = '', updated = ? WHERE id = ?`, vigil.ReportSending, vigil.ReportRetracted, ms(tx.now), id)
 	return err
 }
 
@@ -127,14 +150,14 @@ func (tx *Tx) setDestination(id string, d vigil.Destination, status vigil.Destin
 
 // NCMECSubmitted records the CyberTipline report id that submit returned.
 func (s *ReportStore) NCMECSubmitted(ctx context.Context, id, ncmecID string) error {
-	return s.step(ctx, id, "report.ncmec_submit", map[string]any{"ncmec_report_id": ncmecID}, func(tx *Tx) error {
+	return s.forward(ctx, id, "report.ncmec_submit", map[string]any{"ncmec_report_id": ncmecID}, func(tx *Tx) error {
 		return tx.setDestination(id, vigil.DestNCMEC, vigil.DestSubmitted, ncmecID, "")
 	})
 }
 
 // NCMECUploaded records a file NCMEC took for the report, with its file id and MD5.
 func (s *ReportStore) NCMECUploaded(ctx context.Context, id, contentID, fileID, md5 string) error {
-	return s.step(ctx, id, "report.ncmec_upload", map[string]any{"content_id": contentID, "file_id": fileID}, func(tx *Tx) error {
+	return s.forward(ctx, id, "report.ncmec_upload", map[string]any{"content_id": contentID, "file_id": fileID}, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO report_ncmec_files (report_id, content_id, file_id, md5)
 			VALUES (?, ?, ?, ?)`, id, contentID, fileID, md5)
 		if err != nil {
@@ -146,7 +169,7 @@ func (s *ReportStore) NCMECUploaded(ctx context.Context, id, contentID, fileID, 
 
 // NCMECDescribed records that NCMEC accepted the file details of contentID's file.
 func (s *ReportStore) NCMECDescribed(ctx context.Context, id, contentID string) error {
-	return s.step(ctx, id, "", nil, func(tx *Tx) error {
+	return s.forward(ctx, id, "", nil, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE report_ncmec_files SET described = 1 WHERE report_id = ? AND content_id = ?`, id, contentID)
 		if err != nil {
 			return err
@@ -155,27 +178,39 @@ func (s *ReportStore) NCMECDescribed(ctx context.Context, id, contentID string) 
 	})
 }
 
-// NCMECFinished records that NCMEC finished the report: it is delivered there for good.
+// NCMECFinished records that NCMEC finished the report: it is delivered there for good, and
+// under a US retention policy its evidence is kept a year from now (PR-07, NC-10).
 func (s *ReportStore) NCMECFinished(ctx context.Context, id string) error {
-	return s.step(ctx, id, "report.ncmec_finish", nil, func(tx *Tx) error {
-		return tx.setDestination(id, vigil.DestNCMEC, vigil.DestFinished, "", "")
+	return s.forward(ctx, id, "report.ncmec_finish", nil, func(tx *Tx) error {
+		if err := tx.setDestination(id, vigil.DestNCMEC, vigil.DestFinished, "", ""); err != nil {
+			return err
+		}
+		var caseID string
+		if err := tx.QueryRowContext(ctx, `SELECT case_id FROM reports WHERE id = ?`, id).Scan(&caseID); err != nil {
+			return err
+		}
+		return tx.preserveForCyberTipline(caseID)
 	})
 }
 
 // NCMECRetracted records that the unfinished CyberTipline report was retracted: because
-// someone asked, and the report is then retracted; or because its flow failed (reason), and the
-// report goes on to its other destinations (the EU Centre report is a duty of its own, RP-01)
-// until Complete settles it.
+// someone asked, and the report is then retracted (unless the EU Centre took it while the
+// request was under way: Complete then settles it, naming the retraction); or because its
+// flow failed (reason), and the report goes on to its other destinations (the EU Centre report
+// is a duty of its own, RP-01) until Complete settles it.
 func (s *ReportStore) NCMECRetracted(ctx context.Context, id, reason string) error {
-	return s.step(ctx, id, "report.ncmec_retract", map[string]any{"reason": reason}, func(tx *Tx) error {
+	return s.forward(ctx, id, "report.ncmec_retract", map[string]any{"reason": reason}, func(tx *Tx) error {
 		if err := tx.setDestination(id, vigil.DestNCMEC, vigil.DestRetracted, "", reason); err != nil {
 			return err
 		}
-		var requested bool
-		if err := tx.QueryRowContext(ctx, `SELECT retract_requested FROM reports WHERE id = ?`, id).Scan(&requested); err != nil {
+		var requested, delivered bool
+		err := tx.QueryRowContext(ctx, `SELECT retract_requested, EXISTS (SELECT 1 FROM report_destinations
+			WHERE report_id = ? AND status IN (?, ?)) FROM reports WHERE id = ?`,
+			id, vigil.DestFinished, vigil.DestSent, id).Scan(&requested, &delivered)
+		if err != nil {
 			return err
 		}
-		if requested {
+		if requested && !delivered {
 			return tx.setReportStatus(id, vigil.ReportRetracted, "")
 		}
 		return nil
@@ -193,7 +228,7 @@ func (s *ReportStore) Retracted(ctx context.Context, id string) error {
 // notice from that time (RP-15: three months later unless the EU Centre says otherwise),
 // whatever becomes of the report at NCMEC.
 func (s *ReportStore) EUSent(ctx context.Context, id, reference string) error {
-	return s.step(ctx, id, "report.eu_send", map[string]any{"reference": reference}, func(tx *Tx) error {
+	return s.forward(ctx, id, "report.eu_send", map[string]any{"reference": reference}, func(tx *Tx) error {
 		if err := tx.setDestination(id, vigil.DestEUCentre, vigil.DestSent, reference, ""); err != nil {
 			return err
 		}
@@ -215,14 +250,14 @@ func (s *ReportStore) EUSent(ctx context.Context, id, reference string) error {
 // to its other destinations, since each is a duty of its own (RP-01, RP-20), until Complete
 // settles it as failed.
 func (s *ReportStore) Failed(ctx context.Context, id string, d vigil.Destination, reason string) error {
-	return s.step(ctx, id, "report.destination_fail", map[string]any{"destination": d, "reason": reason}, func(tx *Tx) error {
+	return s.forward(ctx, id, "report.destination_fail", map[string]any{"destination": d, "reason": reason}, func(tx *Tx) error {
 		return tx.setDestination(id, d, vigil.DestFailed, "", reason)
 	})
 }
 
 // Retry records a failed attempt (reason) and when to try again.
 func (s *ReportStore) Retry(ctx context.Context, id string, at time.Time, reason string) error {
-	return s.step(ctx, id, "", nil, func(tx *Tx) error {
+	return s.forward(ctx, id, "", nil, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE reports SET attempts = attempts + 1, next_try = ?, last_error = ?,
 			updated = ? WHERE id = ?`, ms(at), reason, ms(tx.now), id)
 		return err

@@ -132,7 +132,15 @@ func (s *ReportStore) SaveReportSettings(ctx context.Context, in vigil.ReportSet
 		if err != nil {
 			return err
 		}
-		if err := checkReportSettings(in, len(wrapped) > 0 || old.HasPassword); err != nil {
+		// The stored password goes only to the address it was given for: a settings change that
+		// points NCMEC's URL elsewhere drops it, so that whoever changes the URL cannot have the
+		// worker send the password to a server of their choosing without knowing it.
+		drop := old.HasPassword && len(wrapped) == 0 && in.NCMECURL != old.NCMECURL
+		if drop && in.NCMEC {
+			return vigil.FieldErrorf(vigil.EINVALID, "ncmec_password",
+				"the NCMEC URL changed: give the password again (the stored one is never sent to another address)")
+		}
+		if err := checkReportSettings(in, len(wrapped) > 0 || (old.HasPassword && !drop)); err != nil {
 			return err
 		}
 		st := storedReportSettings{Provider: in.Provider, LegalBasis: in.LegalBasis, EUCentre: in.EUCentre,
@@ -144,8 +152,8 @@ func (s *ReportStore) SaveReportSettings(ctx context.Context, in vigil.ReportSet
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO report_settings (id, settings, ncmec_password, updated)
 			VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET settings = excluded.settings,
-			ncmec_password = CASE WHEN length(excluded.ncmec_password) > 0 THEN excluded.ncmec_password
-			ELSE ncmec_password END, updated = excluded.updated`, string(raw), wrapped, ms(tx.now))
+			ncmec_password = CASE WHEN length(excluded.ncmec_password) > 0 OR ? THEN excluded.ncmec_password
+			ELSE ncmec_password END, updated = excluded.updated`, string(raw), wrapped, ms(tx.now), drop)
 		if err != nil {
 			return fmt.Errorf("save report settings: %w", err)
 		}
@@ -154,7 +162,7 @@ func (s *ReportStore) SaveReportSettings(ctx context.Context, in vigil.ReportSet
 		}
 		return tx.Audit("report.settings", "report_settings", "1", caseAuditDetail(map[string]any{
 			"eu_centre": st.EUCentre, "ncmec": st.NCMEC, "eu_centre_url": st.EUCentreURL,
-			"ncmec_environment": st.NCMECEnv, "ncmec_url": st.NCMECURL, "password_changed": len(wrapped) > 0}))
+			"ncmec_environment": st.NCMECEnv, "ncmec_url": st.NCMECURL, "password_changed": len(wrapped) > 0, "password_dropped": drop}))
 	})
 	return out, err
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"bytes"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -200,6 +201,11 @@ func TestEditReport(t *testing.T) {
 		{"users[0].unique_id", func(r *vigil.ReportRecord) { r.Users[0].UniqueID = "" }},
 		{"geo.port", func(r *vigil.ReportRecord) { r.Geo.Port = 70000 }},
 		{"urgent_reason", func(r *vigil.ReportRecord) { r.Urgent = true }},
+		// NC-05, NC-06: what the review log and the upload recorded is not the editor's to change.
+		{"content[0].viewed_by_provider", func(r *vigil.ReportRecord) { r.Content[0].Viewed = !r.Content[0].Viewed }},
+		{"content[0].exif_viewed_by_provider", func(r *vigil.ReportRecord) { r.Content[0].ViewedEXIF = true }},
+		{"content[0].md5", func(r *vigil.ReportRecord) { r.Content[0].MD5 = "00000000000000000000000000000000" }},
+		{"content[0].uploaded_at", func(r *vigil.ReportRecord) { r.Content[0].Uploaded = r.Content[0].Uploaded.Add(time.Hour) }},
 	}
 	for _, b := range bad {
 		t.Run(b.field, func(t *testing.T) {
@@ -339,8 +345,8 @@ func TestRetractReport(t *testing.T) {
 	if err != nil || !got.RetractRequested || got.Status != vigil.ReportSending {
 		t.Fatalf("retract open flow: %+v, %v", got, err)
 	}
-	if err := r.store.NCMECRetracted(ctx, open.ID, ""); err != nil {
-		t.Fatal(err)
+	if err := r.store.NCMECRetracted(ctx, open.ID, ""); !errors.Is(err, vigil.ErrRetractionRequested) {
+		t.Fatalf("NCMECRetracted: %v, want the retraction requested", err)
 	}
 	got, _ = r.store.Report(legal("lex"), open.ID)
 	if got.Status != vigil.ReportRetracted {

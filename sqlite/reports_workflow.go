@@ -37,6 +37,35 @@ func (s *ReportStore) SigningPrivateKey(ctx context.Context) (ed25519.PrivateKey
 	return ed25519.NewKeyFromSeed(seed), nil
 }
 
+// checkFacts refuses an edit of what the record states as recorded fact rather than as the
+// legal team's account: whether the provider viewed each file and its EXIF, which come from the
+// review log and must be stated truthfully (NC-06), and each file's hashes and upload time as
+// the user uploaded it (NC-05). The error names the first field changed.
+func checkFacts(old, rec vigil.ReportRecord) error {
+	for i, c := range rec.Content {
+		j := slices.IndexFunc(old.Content, func(o vigil.ReportContent) bool { return o.ContentID == c.ContentID })
+		if j < 0 {
+			continue
+		}
+		o := old.Content[j]
+		for _, f := range []struct {
+			name    string
+			changed bool
+		}{
+			{"viewed_by_provider", c.Viewed != o.Viewed},
+			{"exif_viewed_by_provider", c.ViewedEXIF != o.ViewedEXIF},
+			{"md5", c.MD5 != o.MD5}, {"sha1", c.SHA1 != o.SHA1}, {"sha256", c.SHA256 != o.SHA256}, {"pdq", c.PDQ != o.PDQ},
+			{"uploaded_at", !c.Uploaded.Equal(o.Uploaded)},
+		} {
+			if f.changed {
+				return vigil.FieldErrorf(vigil.EINVALID, fmt.Sprintf("content[%d].%s", i, f.name),
+					"is recorded fact (from the review log and the upload: NC-05, NC-06) and cannot be edited")
+			}
+		}
+	}
+	return nil
+}
+
 // checkRecord validates a record legal saved for a report whose draft named contentIDs: the
 // enumerations, the text, and that it still reports exactly the case's items.
 func checkRecord(rec vigil.ReportRecord, contentIDs []string) error {
@@ -142,6 +171,9 @@ func (s *ReportStore) EditReport(ctx context.Context, id string, rec vigil.Repor
 			return vigil.Errorf(vigil.ECONFLICT, "report %s is %s: only drafts are edited", id, old.Status)
 		}
 		if err := checkRecord(rec, contentIDs(old.Record)); err != nil {
+			return err
+		}
+		if err := checkFacts(old.Record, rec); err != nil {
 			return err
 		}
 		nonce, sealed, err := tx.sealRecord(id, rec)

@@ -156,7 +156,7 @@ func (s *RiskStore) SetMitigationStatus(ctx context.Context, id string, status v
 		if err != nil {
 			return err
 		}
-		if a.Status == vigil.AssessmentFinal && tx.now.After(a.Assessed.AddDate(0, vigil.MitigationMonths, 0)) {
+		if a.Status == vigil.AssessmentFinal && tx.now.After(vigil.AddMonths(a.Assessed, vigil.MitigationMonths)) {
 			return vigil.Errorf(vigil.ECONFLICT, "assessment %s was finalised more than %d months ago: record the change in a new assessment",
 				a.ID, vigil.MitigationMonths)
 		}

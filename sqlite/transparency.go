@@ -154,12 +154,14 @@ func (s *TransparencyStore) Pauses(ctx context.Context, p transparency.Period) (
 	return out, err
 }
 
-// Actions returns the actions the platform confirmed done in p.
+// Actions returns the actions the platform confirmed done in p. The actions of a delisting
+// order take an item out of search results, not off the service: they are no removal (TR-03).
 func (s *TransparencyStore) Actions(ctx context.Context, p transparency.Period) ([]transparency.Action, error) {
 	from, to := span(p)
 	var out []transparency.Action
-	err := s.query(ctx, "actions", `SELECT kind, trigger, done FROM actions
-		WHERE status = ? AND done >= ? AND done < ?`, func(rows *sql.Rows) error {
+	err := s.query(ctx, "actions", `SELECT kind, trigger, done FROM actions a
+		WHERE status = ? AND done >= ? AND done < ? AND NOT EXISTS (SELECT 1 FROM orders o
+			WHERE o.id = a.reference AND o.kind = 'delisting')`, func(rows *sql.Rows) error {
 		var a transparency.Action
 		var done int64
 		err := rows.Scan(&a.Kind, &a.Trigger, &done)

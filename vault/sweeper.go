@@ -23,8 +23,15 @@ const DefaultSweepInterval = time.Minute
 type Sweeper struct {
 	Store    SweepStore
 	Clock    vigil.Clock
-	Logger   *slog.Logger
+	Logger   *slog.Logger  // slog.Default() when nil
 	Interval time.Duration // DefaultSweepInterval when zero
+}
+
+func (s *Sweeper) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
 }
 
 // Tick sweeps once at the clock's time and returns how many objects it deleted.
@@ -44,9 +51,9 @@ func (s *Sweeper) Run(ctx context.Context) {
 		n, err := s.Tick(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
-			s.Logger.Error("evidence sweep", "err", err)
+			s.logger().Error("evidence sweep", "err", err)
 		case n > 0:
-			s.Logger.Info("evidence deleted at its deadline", "objects", n)
+			s.logger().Info("evidence deleted at its deadline", "objects", n)
 		}
 		select {
 		case <-ctx.Done():

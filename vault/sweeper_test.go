@@ -44,3 +44,30 @@ func TestSweeperTickSweepsAtTheClocksTime(t *testing.T) {
 		})
 	}
 }
+
+// cancelling sweeps: its first sweep fails, its second ends the run.
+type cancellingSweeps struct {
+	calls  int
+	cancel context.CancelFunc
+}
+
+func (s *cancellingSweeps) SweepEvidence(context.Context, time.Time) (int, error) {
+	s.calls++
+	if s.calls > 1 {
+		s.cancel()
+		return 0, nil
+	}
+	return 0, errors.New("disk")
+}
+
+// A Sweeper without a Logger logs a failed sweep to slog's default logger rather than crash.
+func TestSweeperRunWithoutLogger(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	store := &cancellingSweeps{cancel: cancel}
+	s := &Sweeper{Store: store, Clock: fakeclock.New(time.Date(2027, 1, 5, 9, 0, 0, 0, time.UTC)), Interval: time.Millisecond}
+	s.Run(ctx)
+	if store.calls != 2 {
+		t.Errorf("%d sweeps, want 2", store.calls)
+	}
+}

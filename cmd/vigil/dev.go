@@ -56,7 +56,8 @@ func runDevFakeEndpoints(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "vigil dev fake-endpoints: %v\n", err)
 		return exitFailed
 	}
-	fmt.Fprintf(e.stdout, "NCMEC CyberTipline fake: %s (user %s)\nEU Centre fake: %s\n", fakes.ncmecURL, cfg.ncmecUser, fakes.euURL)
+	fmt.Fprintf(e.stdout, "NCMEC CyberTipline fake: %s (user %s, password %s)\nEU Centre fake: %s\n",
+		fakes.ncmecURL, cfg.ncmecUser, cfg.ncmecPwd, fakes.euURL)
 	<-ctx.Done()
 	return exitCode(fakes.close())
 }
