@@ -125,7 +125,7 @@ func (p RetentionPolicy) Validate() error {
 
 // Deadline returns when evidence identified at identified must be deleted under p.
 func (p RetentionPolicy) Deadline(identified time.Time) time.Time {
-	return identified.AddDate(0, p.Months, 0)
+	return AddMonths(identified, p.Months)
 }
 
 // String describes p as each evidence record stores it, e.g. "eu 12 months" or

@@ -28,6 +28,9 @@ func TestCalendarMonths(t *testing.T) {
 		{"notice, across the year", ReportNoticeDue, "2026-10-31T00:00:00Z", "2027-01-31T00:00:00Z"},
 		{"hold, same day", LatestEUCentreHoldEnd, "2026-03-02T08:00:00Z", "2027-09-02T08:00:00Z"},
 		{"hold, short month", LatestEUCentreHoldEnd, "2026-08-31T08:00:00Z", "2028-02-29T08:00:00Z"},
+		// PR-04: evidence kept "12 months" from a leap day is deleted on 28 February, not 1 March.
+		{"evidence, leap day", func(t time.Time) time.Time { return AddMonths(t, EURetentionMonths) },
+			"2028-02-29T12:00:00Z", "2029-02-28T12:00:00Z"},
 		{"hold, 30-day month", LatestEUCentreHoldEnd, "2026-05-31T08:00:00Z", "2027-11-30T08:00:00Z"},
 	}
 	for _, c := range cases {

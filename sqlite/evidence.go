@@ -148,7 +148,7 @@ func (tx *Tx) preserveForCyberTipline(caseID string) error {
 	if !slices.Contains(policy.Jurisdictions, vigil.JurisdictionUS) {
 		return nil
 	}
-	until := tx.now.AddDate(0, vigil.USRetentionMonths, 0)
+	until := vigil.AddMonths(tx.now, vigil.USRetentionMonths)
 	res, err := tx.ExecContext(tx.ctx, `UPDATE evidence SET deadline = ? WHERE case_id = ? AND status = 'kept'
 		AND deadline < ?`, ms(until), caseID, ms(until))
 	if err != nil {
