@@ -42,6 +42,9 @@ const (
 	ActionDone      ActionStatus = "done"      // the platform confirmed it
 	ActionHeld      ActionStatus = "held"      // not sent: a do-not-remove hold covers the item (RP-18)
 	ActionFailed    ActionStatus = "failed"    // the platform reported it could not act
+	// ActionWithdrawn is a held takedown the provider called off before it was ever sent: a
+	// complaint against it was upheld, so the end of the hold must not send it (IR-05).
+	ActionWithdrawn ActionStatus = "withdrawn"
 )
 
 // Action is a request to the platform to remove, disable or restore an item, recorded with

@@ -34,9 +34,15 @@ const (
 	// ScopeReports edits, approves and sends reports to the EU Centre and NCMEC, places holds
 	// and reads cases to do so.
 	ScopeReports Scope = "reports"
-	// ScopeOrders receives and executes authority orders (removal, blocking, delisting) and
-	// voluntary notifications: an authority's channel holds a key with only this scope.
+	// ScopeOrders handles authority orders (removal, blocking, delisting) and voluntary
+	// notifications for the provider's legal team: it receives and reads every order, records
+	// Annex V notices, resumes and executes orders and serves blocking URL lists.
 	ScopeOrders Scope = "orders"
+	// ScopeOrdersSubmit is an authority's channel: it files orders and reads back only the
+	// orders it filed itself, with their Annex VI confirmations. It is a scope apart so that the
+	// key an authority sends orders with can neither see other authorities' orders nor act on
+	// any order.
+	ScopeOrdersSubmit Scope = "orders:submit"
 	// ScopeEvidence reads the evidence vault's records, places legal holds and exports evidence
 	// for law-enforcement requests (every export audited).
 	ScopeEvidence Scope = "evidence"
@@ -47,14 +53,14 @@ const (
 
 // Scopes lists every scope, for validation and forms.
 var Scopes = []Scope{ScopeSubmit, ScopeMatch, ScopeBanksRead, ScopeBanksWrite, ScopeCases,
-	ScopeReports, ScopeOrders, ScopeEvidence, ScopeComplaints, ScopeAdmin}
+	ScopeReports, ScopeOrders, ScopeOrdersSubmit, ScopeEvidence, ScopeComplaints, ScopeAdmin}
 
 // roleScopes is what each role may do, in scope terms, so one check serves people and keys.
 var roleScopes = map[Role][]Scope{
 	RoleAdmin:    Scopes,
 	RoleReviewer: {ScopeBanksRead, ScopeCases, ScopeMatch},
 	RoleAuditor:  {ScopeBanksRead},
-	RoleLegal:    {ScopeBanksRead, ScopeReports, ScopeOrders, ScopeEvidence, ScopeComplaints},
+	RoleLegal:    {ScopeBanksRead, ScopeReports, ScopeOrders, ScopeOrdersSubmit, ScopeEvidence, ScopeComplaints},
 }
 
 // ActorKind says who an Actor is.

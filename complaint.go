@@ -82,6 +82,9 @@ type ComplaintService interface {
 	Complaints(ctx context.Context, f ComplaintFilter) (complaints []Complaint, next string, err error)
 	// Assign gives an open complaint to the acting reviewer.
 	Assign(ctx context.Context, id string) (Complaint, error)
-	// Decide records the outcome: upheld requests a restore; either way the user is told.
+	// Decide records the outcome: upheld requests a restore and withdraws the item's held
+	// own-initiative takedowns; either way the user is told. Upheld is refused with ECONFLICT
+	// for an item an authority's removal order took down: redress against the order lies
+	// before the issuing authority's courts (Art. 15, RO-09).
 	Decide(ctx context.Context, id string, outcome ComplaintOutcome, reason string) (Complaint, error)
 }

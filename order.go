@@ -248,7 +248,8 @@ type OrderAlert struct {
 }
 
 // OrderService receives authority orders and tracks them to execution. Every method needs the
-// orders scope.
+// orders scope except Receive and Order, which an authority's orders:submit key may call too:
+// Order then finds only the orders that key delivered.
 type OrderService interface {
 	// Receive records an order as the acting key or user delivered it. A repeated
 	// idempotency key from the same sender returns the order first recorded, with created false.

@@ -86,10 +86,13 @@ func checkAccess(rt Route, actor vigil.Actor) error {
 	if rt.Audit && actor.CanAudit() {
 		return nil
 	}
-	if rt.Scope != "" && !actor.Can(rt.Scope) {
-		return vigil.Errorf(vigil.EFORBIDDEN, "this needs the %s permission", rt.Scope)
+	if rt.Scope == "" || actor.Can(rt.Scope) || rt.AltScope != "" && actor.Can(rt.AltScope) {
+		return nil
 	}
-	return nil
+	if rt.AltScope != "" {
+		return vigil.Errorf(vigil.EFORBIDDEN, "this needs the %s or %s permission", rt.Scope, rt.AltScope)
+	}
+	return vigil.Errorf(vigil.EFORBIDDEN, "this needs the %s permission", rt.Scope)
 }
 
 // maxFormBody bounds the URL-encoded form body that checkCSRF parses for the token field: the

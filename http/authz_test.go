@@ -83,7 +83,7 @@ func checkAPIScopes(t *testing.T, f *platform, rt Route, path string, keys map[v
 	t.Helper()
 	for _, s := range vigil.Scopes {
 		resp, body := f.do(t, request{method: rt.Method, path: path, key: keys[s]})
-		enough := rt.Scope == "" || s == rt.Scope || s == vigil.ScopeAdmin
+		enough := rt.Scope == "" || s == rt.Scope || rt.AltScope != "" && s == rt.AltScope || s == vigil.ScopeAdmin
 		switch {
 		case enough && refused(resp.StatusCode):
 			t.Errorf("key with %s: %d %s, want accepted", s, resp.StatusCode, body)
@@ -98,7 +98,9 @@ func checkSessions(t *testing.T, f *platform, rt Route, path string, sessions ma
 	t.Helper()
 	write := !safeMethod(rt.Method)
 	for _, role := range vigil.Roles {
-		enough := rt.Scope == "" || slices.Contains(vigil.ScopesOf(role), rt.Scope) || rt.Audit && role == vigil.RoleAuditor
+		grants := vigil.ScopesOf(role)
+		enough := rt.Scope == "" || slices.Contains(grants, rt.Scope) || rt.AltScope != "" && slices.Contains(grants, rt.AltScope) ||
+			rt.Audit && role == vigil.RoleAuditor
 		if enough {
 			continue // checked below with a fresh session, as the request may end it
 		}

@@ -85,6 +85,9 @@ func (g *schemaGen) operation(rt Route, path string, pathParams []string) map[st
 	if rt.Scope != "" {
 		op["x-vigil-scope"] = rt.Scope
 	}
+	if rt.AltScope != "" {
+		op["x-vigil-alt-scope"] = rt.AltScope
+	}
 	var params []map[string]any
 	for _, p := range pathParams {
 		params = append(params, map[string]any{"name": p, "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
@@ -117,6 +120,8 @@ func accessText(rt Route) string {
 		return "No authentication."
 	case rt.Audit:
 		return "Needs the " + string(rt.Scope) + " scope, or the auditor role."
+	case rt.AltScope != "":
+		return "Needs the " + string(rt.Scope) + " or the " + string(rt.AltScope) + " scope."
 	case rt.Scope != "":
 		return "Needs the " + string(rt.Scope) + " scope."
 	}

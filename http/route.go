@@ -25,6 +25,9 @@ type Route struct {
 	Pattern string // net/http ServeMux pattern without the method, e.g. "/v1/cases/{id}"
 	Access  Access
 	Scope   vigil.Scope // required scope for API and Page routes; "" for any signed-in actor
+	// AltScope, when set, admits an actor without Scope too. The service behind the route
+	// narrows what such an actor sees, as orders:submit reads back only its own orders.
+	AltScope vigil.Scope
 	// Audit routes are readable by auditors whatever their scopes (audit log, case history).
 	Audit bool
 

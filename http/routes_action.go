@@ -86,7 +86,7 @@ func (s *Server) actionRoutes() {
 	s.handleAfterMatch(Route{Method: "GET", Pattern: "/v1/actions", Access: API, Scope: vigil.ScopeSubmit, Tag: "actions",
 		Summary:  "List the actions asked of the platform (remove, disable, restore, suspend), newest first",
 		Response: actionsResponse{Items: []actionJSON{exampleAction}},
-		Query: []Param{{Name: "status", Description: "requested, done, held or failed"},
+		Query: []Param{{Name: "status", Description: "requested, done, held, failed or withdrawn"},
 			{Name: "content_id", Description: "actions on this item"}, cursorParam, limitParam},
 		Handler: s.apiActions})
 	s.handleAfterMatch(Route{Method: "GET", Pattern: "/v1/actions/{id}", Access: API, Scope: vigil.ScopeSubmit, Tag: "actions",

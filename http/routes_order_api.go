@@ -49,10 +49,12 @@ func (s *Server) orderRoutes() {
 	executed := exampleOrder
 	executed.Status, executed.RemainingSeconds, executed.Measure, executed.ExecutedAt =
 		vigil.OrderExecuted, nil, vigil.MeasureRemoved, "2026-11-27T13:40:00.000Z"
-	s.handle(Route{Method: "POST", Pattern: "/v1/orders", Access: API, Scope: vigil.ScopeOrders, Tag: "orders",
+	s.handle(Route{Method: "POST", Pattern: "/v1/orders", Access: API, Scope: vigil.ScopeOrders,
+		AltScope: vigil.ScopeOrdersSubmit, Tag: "orders",
 		Summary: "Receive an authority's removal, blocking or delisting order or a notification for voluntary " +
 			"consideration (Annex IV fields). A removal order starts its 24-hour clock and asks the platform to remove " +
-			"each item; send an Idempotency-Key header to make retries safe (the same key returns the first order, 200)",
+			"each item; send an Idempotency-Key header to make retries safe (the same key returns the first order, 200). " +
+			"An authority's orders:submit key may file orders and read back only those it filed",
 		Request: exampleOrderDocument, Response: exampleOrder, Handler: s.needOrders(s.apiReceiveOrder)})
 	s.handle(Route{Method: "GET", Pattern: "/v1/orders", Access: API, Scope: vigil.ScopeOrders, Tag: "orders",
 		Summary:  "List orders, newest first; voluntary notifications are a separate queue (kind=voluntary)",
@@ -64,9 +66,11 @@ func (s *Server) orderRoutes() {
 			{Name: "limit", Description: "page size, 50 by default, at most 500"},
 		},
 		Handler: s.needOrders(s.apiOrders)})
-	s.handle(Route{Method: "GET", Pattern: "/v1/orders/{id}", Access: API, Scope: vigil.ScopeOrders, Tag: "orders",
-		Summary: "Get an order: its document, clock, actions, Annex V notices and execution", Response: exampleOrder,
-		Handler: s.needOrders(s.apiOrder)})
+	s.handle(Route{Method: "GET", Pattern: "/v1/orders/{id}", Access: API, Scope: vigil.ScopeOrders,
+		AltScope: vigil.ScopeOrdersSubmit, Tag: "orders",
+		Summary: "Get an order: its document, clock, actions, Annex V notices and execution. With orders:submit, " +
+			"only an order the same key filed; any other is not found",
+		Response: exampleOrder, Handler: s.needOrders(s.apiOrder)})
 	s.handle(Route{Method: "POST", Pattern: "/v1/orders/{id}/cannot-execute", Access: API, Scope: vigil.ScopeOrders, Tag: "orders",
 		Summary: "Record an Annex V notice (Annex VIII for blocking): the order cannot be executed for force_majeure, " +
 			"technical, manifest_error or insufficient_information; the 24-hour clock stops",
@@ -80,8 +84,10 @@ func (s *Server) orderRoutes() {
 		Summary: "Record that an order was executed (removed or disabled; delisted for delisting orders) and issue its " +
 			"signed Annex VI confirmation. Orders whose actions the platform confirms are executed automatically",
 		Request: executeRequest{Measure: vigil.MeasureRemoved}, Response: executed, Handler: s.needOrders(s.apiExecute)})
-	s.handle(Route{Method: "GET", Pattern: "/v1/orders/{id}/confirmation", Access: API, Scope: vigil.ScopeOrders, Tag: "orders",
-		Summary: "An executed order's Annex VI confirmation: the exact signed JSON and its Ed25519 signature (base64)",
+	s.handle(Route{Method: "GET", Pattern: "/v1/orders/{id}/confirmation", Access: API, Scope: vigil.ScopeOrders,
+		AltScope: vigil.ScopeOrdersSubmit, Tag: "orders",
+		Summary: "An executed order's Annex VI confirmation: the exact signed JSON and its Ed25519 signature (base64). " +
+			"With orders:submit, only for an order the same key filed",
 		Response: confirmationResponse{Confirmation: []byte(`{"type":"annex_vi_confirmation","order_id":"ord_01JDQ3Z6V8X8N5W2K4T7R9M3Q1"}`),
 			Signature: "3q2+7w..."},
 		Handler: s.needOrders(s.apiConfirmation)})

@@ -13,24 +13,28 @@ import (
 // reportJSON is a report as the API shows it. The record, which holds the reported user's
 // personal data, is in the answer of a single report's read (audited), never in listings.
 type reportJSON struct {
-	ID               string               `json:"id"`
-	CaseID           string               `json:"case_id"`
-	DecisionID       string               `json:"decision_id"`
-	Type             vigil.ReportType     `json:"type"`
-	Status           vigil.ReportStatus   `json:"status"`
-	ApprovalsNeeded  int                  `json:"approvals_needed"`
-	Approvals        []approvalJSON       `json:"approvals"`
-	Deliveries       []reportDeliveryJSON `json:"deliveries"`
-	Record           *vigil.ReportRecord  `json:"record,omitempty"`
-	AwarenessAt      string               `json:"awareness_at"`
-	ApprovedAt       string               `json:"approved_at,omitempty"`
-	SentAt           string               `json:"sent_at,omitempty"`
-	RetractRequested bool                 `json:"retract_requested"`
-	Attempts         int                  `json:"attempts"`
-	NextTryAt        string               `json:"next_try_at,omitempty"`
-	LastError        string               `json:"last_error,omitempty"`
-	CreatedAt        string               `json:"created_at"`
-	UpdatedAt        string               `json:"updated_at"`
+	ID              string               `json:"id"`
+	CaseID          string               `json:"case_id"`
+	DecisionID      string               `json:"decision_id"`
+	Type            vigil.ReportType     `json:"type"`
+	Status          vigil.ReportStatus   `json:"status"`
+	ApprovalsNeeded int                  `json:"approvals_needed"`
+	Approvals       []approvalJSON       `json:"approvals"`
+	Deliveries      []reportDeliveryJSON `json:"deliveries"`
+	Record          *vigil.ReportRecord  `json:"record,omitempty"`
+	// RecordErasedAt is when the record was erased with the case's evidence at its retention
+	// deadline (PR-04): the report then has no record, and keeps its type, status, times,
+	// approvals and deliveries.
+	RecordErasedAt   string `json:"record_erased_at,omitempty"`
+	AwarenessAt      string `json:"awareness_at"`
+	ApprovedAt       string `json:"approved_at,omitempty"`
+	SentAt           string `json:"sent_at,omitempty"`
+	RetractRequested bool   `json:"retract_requested"`
+	Attempts         int    `json:"attempts"`
+	NextTryAt        string `json:"next_try_at,omitempty"`
+	LastError        string `json:"last_error,omitempty"`
+	CreatedAt        string `json:"created_at"`
+	UpdatedAt        string `json:"updated_at"`
 }
 
 type approvalJSON struct {
@@ -109,7 +113,8 @@ func toReportJSON(rep vigil.Report, withRecord bool) reportJSON {
 		Approvals: []approvalJSON{}, Deliveries: []reportDeliveryJSON{},
 		AwarenessAt: apiTime(rep.Awareness), ApprovedAt: apiTime(rep.Approved), SentAt: apiTime(rep.Sent),
 		RetractRequested: rep.RetractRequested, Attempts: rep.Attempts, NextTryAt: apiTime(rep.NextTry),
-		LastError: rep.LastError, CreatedAt: apiTime(rep.Created), UpdatedAt: apiTime(rep.Updated)}
+		LastError: rep.LastError, CreatedAt: apiTime(rep.Created), UpdatedAt: apiTime(rep.Updated),
+		RecordErasedAt: apiTime(rep.Erased)}
 	for _, a := range rep.Approvals {
 		out.Approvals = append(out.Approvals, approvalJSON{Approver: a.Approver, Name: a.Name, ApprovedAt: apiTime(a.Time)})
 	}
@@ -118,7 +123,7 @@ func toReportJSON(rep vigil.Report, withRecord bool) reportJSON {
 			Reference: d.Reference, StartedAt: apiTime(d.Started), DoneAt: apiTime(d.Done), Files: d.Files,
 			LastError: d.LastError})
 	}
-	if withRecord {
+	if withRecord && rep.Erased.IsZero() {
 		rec := rep.Record
 		out.Record = &rec
 	}
@@ -188,7 +193,8 @@ func (s *Server) reportFeedbackRoutes(ex reportJSON) {
 	s.handle(Route{Method: "POST", Pattern: "/v1/reports/{id}/feedback", Access: API, Scope: vigil.ScopeReports, Tag: "reports",
 		Summary: "Record the EU Centre's message about a sent report and act on it: manifestly_unfounded releases the " +
 			"user notice now (RP-15); do_not_inform and do_not_remove place holds of at most 18 months (RP-15, RP-18); " +
-			"request_info is kept for legal to answer (RP-17)",
+			"request_info is kept for legal to answer (RP-17). Send an Idempotency-Key header to make retries safe: the " +
+			"same key with the same message answers 200 with the first answer and acts only once; with another message, 409",
 		Request:  feedbackRequest{Kind: fb.Kind, Until: fb.Until, Reference: fb.Reference},
 		Response: fb, Handler: s.apiReportFeedback})
 	s.handle(Route{Method: "GET", Pattern: "/v1/reports/{id}/feedback", Access: API, Scope: vigil.ScopeReports, Audit: true, Tag: "reports",
@@ -354,7 +360,8 @@ func (s *Server) apiReportFeedback(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	f := vigil.ReportFeedback{ReportID: r.PathValue("id"), Kind: req.Kind, Reference: req.Reference, Text: req.Text}
+	f := vigil.ReportFeedback{ReportID: r.PathValue("id"), Kind: req.Kind, Reference: req.Reference, Text: req.Text,
+		IdempotencyKey: r.Header.Get(IdempotencyKeyHeader)}
 	if req.Until != "" {
 		if f.Until, err = time.Parse(time.RFC3339, req.Until); err != nil {
 			s.writeError(w, r, vigil.FieldErrorf(vigil.EINVALID, "until", "must be an RFC 3339 time"))
@@ -366,7 +373,7 @@ func (s *Server) apiReportFeedback(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, toFeedbackJSON(f))
+	writeCreated(w, !f.Repeat, toFeedbackJSON(f))
 }
 
 func (s *Server) apiReportFeedbackList(w http.ResponseWriter, r *http.Request) {

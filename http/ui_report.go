@@ -119,7 +119,7 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status int
 	p := reportPage{Report: rep, Needed: vigil.ApprovalsNeeded(rep.Record.Type), RecordJSON: text, Feedback: fb,
 		Editable:    rep.Status == vigil.ReportDraft || rep.Status == vigil.ReportAwaitingSecond,
 		Retractable: !slices.Contains([]vigil.ReportStatus{vigil.ReportSent, vigil.ReportFailed, vigil.ReportRetracted}, rep.Status),
-		Resendable:  rep.Status == vigil.ReportFailed || rep.Status == vigil.ReportRetracted,
+		Resendable:  (rep.Status == vigil.ReportFailed || rep.Status == vigil.ReportRetracted) && rep.Erased.IsZero(),
 		Types:       reportTypes, Awareness: awarenessManners, Annotations: annotationChoices(rep.Record), Error: editErr}
 	s.render(w, r, status, "report", page{Title: "Report " + rep.ID, Nav: "reports", Notice: doneMessage(r), Data: p})
 }

@@ -236,7 +236,9 @@ func (s *Complaints) Assign(ctx context.Context, id string) (vigil.Complaint, er
 }
 
 // Decide records the acting reviewer's outcome of complaint id. Upheld requests a restore of
-// the item (IR-05: an error is rectified); either way the user is sent a complaint notice.
+// the item (IR-05: an error is rectified) and withdraws its held takedowns; it is refused for
+// an item an authority's removal order took down (Art. 15, RO-09). Either way the user is sent
+// a complaint notice.
 func (s *Complaints) Decide(ctx context.Context, id string, outcome vigil.ComplaintOutcome, reason string) (vigil.Complaint, error) {
 	if outcome != vigil.ComplaintUpheld && outcome != vigil.ComplaintRejected {
 		return vigil.Complaint{}, vigil.FieldErrorf(vigil.EINVALID, "outcome", "want upheld or rejected, not %q", outcome)
@@ -268,10 +270,17 @@ func (s *Complaints) Decide(ctx context.Context, id string, outcome vigil.Compla
 	return c, nil
 }
 
-// decideComplaint requests the restore of an upheld complaint, schedules the outcome notice
-// and stores the decision.
+// decideComplaint requests the restore of an upheld complaint, after withdrawing the held
+// takedowns the restore would otherwise be followed by, schedules the outcome notice and
+// stores the decision. An item a removal order took down cannot be restored this way.
 func (tx *Tx) decideComplaint(c *vigil.Complaint) error {
 	if c.Outcome == vigil.ComplaintUpheld {
+		if err := tx.refuseOrderRestore(*c); err != nil {
+			return err
+		}
+		if err := tx.withdrawTakedowns(*c); err != nil {
+			return err
+		}
 		a, err := tx.RequestAction(vigil.Action{Kind: vigil.ActionRestore, Trigger: vigil.TriggerComplaint,
 			ContentID: c.ContentID, Service: c.Service, CaseID: c.CaseID, Reference: c.ID,
 			Reason: "complaint upheld"})

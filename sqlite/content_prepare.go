@@ -22,8 +22,12 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (service, external_id) WHERE external_id != '' DO NOTHING RETURNING row`
 	insertJobSQL = `INSERT INTO content_jobs (content_row, kind, nonce, payload) VALUES (?, ?, ?, ?)`
-	verdictSQL   = `UPDATE content SET status = ?, reason = ?, matches = ?, case_id = ?, decided = ?, url = ?
-		WHERE row = ? AND status = ?`
+	// A verdict other than a match forgets who uploaded the item and what the platform said of
+	// them (PR-06, IR-12: no hit, nothing kept): only a match has a case that needs them.
+	verdictSQL = `UPDATE content SET status = ?1, reason = ?2, matches = ?3, case_id = ?4, decided = ?5, url = ?6,
+		uploader = CASE WHEN ?1 = 'match' THEN uploader ELSE '' END,
+		metadata = CASE WHEN ?1 = 'match' THEN metadata ELSE '{}' END
+		WHERE row = ?7 AND status = ?8`
 	deleteJobSQL = `DELETE FROM content_jobs WHERE content_row = ?`
 	countSQL     = `INSERT INTO content_counts (day, service, status, count) VALUES (?, ?, ?, 1)
 		ON CONFLICT (day, service, status) DO UPDATE SET count = count + 1`

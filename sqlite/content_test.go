@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -80,5 +81,56 @@ func TestContentVerdictOnce(t *testing.T) {
 	counts, err := store.Counts(ctx, now, now)
 	if err != nil || len(counts) != 1 || counts[0].Count != 1 || counts[0].Status != vigil.VerdictNoMatch {
 		t.Errorf("counts %+v, %v", counts, err)
+	}
+}
+
+// TestVerdictForgetsTheUploaderOfANonMatch is PR-06 and IR-12 at the store: an item that did
+// not match keeps nothing about who uploaded it, whether its verdict came from the pipeline or
+// the gate refused it at intake; a match keeps both for its case and report.
+func TestVerdictForgetsTheUploaderOfANonMatch(t *testing.T) {
+	db := openTest(t)
+	store := NewContentStore(db)
+	ctx := context.Background()
+	if err := store.Prepare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := db.Clock.Now()
+	tests := []struct {
+		name    string
+		intake  vigil.VerdictStatus // the status the item is stored with
+		verdict vigil.VerdictStatus // the verdict set after, when intake is pending
+		keeps   bool
+	}{
+		{"no match", vigil.VerdictPending, vigil.VerdictNoMatch, false},
+		{"error", vigil.VerdictPending, vigil.VerdictError, false},
+		{"refused at intake", vigil.VerdictNotScanned, "", false},
+		{"match", vigil.VerdictPending, vigil.VerdictMatch, true},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := vigil.Content{ID: vigil.NewID(vigil.PrefixContent, now), Service: "photos",
+				ExternalID: fmt.Sprint("ext-", i), Uploader: "user-77", Type: vigil.ContentPhoto, Received: now,
+				Metadata: map[string]string{MetaUploaderEmail: "someone@mail.example"},
+				Verdict:  vigil.Verdict{Status: tt.intake}}
+			err := db.Update(ctx, func(tx *Tx) error {
+				_, row, _, err := store.InsertContent(tx, c, JobBytes, []byte("bytes"))
+				if err != nil || tt.verdict == "" {
+					return err
+				}
+				c.Verdict = vigil.Verdict{Status: tt.verdict, Decided: now}
+				return store.SetVerdict(tx, row, c)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := store.Content(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kept := got.Uploader != "" || len(got.Metadata) != 0
+			if kept != tt.keeps {
+				t.Errorf("uploader %q metadata %v after %s, want kept %v", got.Uploader, got.Metadata, got.Verdict.Status, tt.keeps)
+			}
+		})
 	}
 }

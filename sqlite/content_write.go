@@ -38,8 +38,13 @@ func (s *ContentStore) InsertContent(tx *Tx, c vigil.Content, kind string, paylo
 	}
 	// A taken (service, external id) makes the insert return no row: only then is the first
 	// item read, so a new item costs one statement.
+	uploader := c.Uploader
+	if c.Verdict.Status != vigil.VerdictPending && c.Verdict.Status != vigil.VerdictMatch {
+		// Refused at intake: nothing about the uploader is kept (PR-06), as for a verdict.
+		uploader, metadata = "", "{}"
+	}
 	err = tx.StmtContext(tx.ctx, stmts.insert).QueryRowContext(tx.ctx,
-		c.ID, c.Service, c.ExternalID, c.Uploader, c.Type, flags, metadata, c.URL, c.Size,
+		c.ID, c.Service, c.ExternalID, uploader, c.Type, flags, metadata, c.URL, c.Size,
 		ms(c.Received), c.Verdict.Status, c.Verdict.Reason, matches, c.Verdict.CaseID,
 		ms(c.Verdict.Decided)).Scan(&row)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -36,13 +36,28 @@ func checkOrdersScope(ctx context.Context) error {
 	return nil
 }
 
+// checkOrdersSender refuses an actor that may neither handle orders nor file them.
+func checkOrdersSender(ctx context.Context) error {
+	if a := vigil.ActorFrom(ctx); !a.Can(vigil.ScopeOrders) && !a.Can(vigil.ScopeOrdersSubmit) {
+		return vigil.Errorf(vigil.EFORBIDDEN, "authority orders need the %s or %s permission",
+			vigil.ScopeOrders, vigil.ScopeOrdersSubmit)
+	}
+	return nil
+}
+
+// sentBy reports whether actor a delivered order o: the sender recorded at receipt (RO-01),
+// compared by kind and id.
+func sentBy(o vigil.Order, a vigil.Actor) bool {
+	return o.Sender.ID != "" && o.Sender.Kind == a.Kind && o.Sender.ID == a.ID
+}
+
 // Receive validates order o (as package orders does the document it came in) and records it as
 // delivered by the acting key or user at the transaction's time, in
 // one transaction with everything receipt sets off: the actions of a removal or delisting order
 // (slice A's RequestAction, which honours do-not-remove holds), the do_not_inform holds of its
 // non-disclosure (RO-08), and the audit event naming the sender (RO-01).
 func (s *OrderStore) Receive(ctx context.Context, o vigil.Order) (vigil.Order, bool, error) {
-	if err := checkOrdersScope(ctx); err != nil {
+	if err := checkOrdersSender(ctx); err != nil {
 		return vigil.Order{}, false, err
 	}
 	d := orders.FromOrder(o)
@@ -288,12 +303,17 @@ func loadOrderPauses(ctx context.Context, q orderQuerier, o *vigil.Order) error 
 	return rows.Err()
 }
 
-// Order returns order id.
+// Order returns order id. An actor that may only file orders gets only those it delivered
+// itself; any other is not found, so that the ids of other senders' orders tell it nothing.
 func (s *OrderStore) Order(ctx context.Context, id string) (vigil.Order, error) {
-	if err := checkOrdersScope(ctx); err != nil {
+	if err := checkOrdersSender(ctx); err != nil {
 		return vigil.Order{}, err
 	}
-	return loadOrder(ctx, s.db.read, id)
+	o, err := loadOrder(ctx, s.db.read, id)
+	if a := vigil.ActorFrom(ctx); err == nil && !a.Can(vigil.ScopeOrders) && !sentBy(o, a) {
+		return vigil.Order{}, vigil.Errorf(vigil.ENOTFOUND, "no order %s", id)
+	}
+	return o, err
 }
 
 // Orders lists the orders f selects, newest first; without kinds, every kind but voluntary

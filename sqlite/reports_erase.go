@@ -1,6 +1,9 @@
 package sqlite
 
 import (
+	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -17,6 +20,13 @@ import (
 // non-content metadata) could carry personal data on. The records share one encryption key, so
 // the ciphertext itself is what must go: secure_delete zeroes the freed bytes.
 //
+// The record was drafted from the personal keys of the item's metadata as the platform sent it
+// (uploader_email, uploader_ip, username, ...): they are stripped from the content row too, or
+// the data would outlive the report's copy in clear. Two things stay: the uploader reference,
+// the platform's opaque id by which notices and complaints name the user, and the user's
+// language: a report notice an EU Centre "do not inform" hold delays up to 18 months after the
+// report may fall due after the evidence went, and is written in that language (RP-15).
+//
 // A report still in the sending worker's hands (queued or sending) when the evidence is due
 // keeps its record until the worker settles it. The evidence deadline is at least 12 months
 // after the confirmation, so such a report has been retrying for months; with the evidence
@@ -30,8 +40,8 @@ const erasedBeforeApproval = "never approved: its record was erased with the cas
 
 // erasableReport is a report whose record is due for erasure.
 type erasableReport struct {
-	id, caseID string
-	status     vigil.ReportStatus
+	id, caseID, contentID string
+	status                vigil.ReportStatus
 }
 
 // eraseReports erases, at now, the records of the reports whose case has evidence deleted and
@@ -53,8 +63,8 @@ func (tx *Tx) eraseReports(now time.Time) (int, error) {
 // erasableReports returns the reports not erased whose case's evidence is all deleted, leaving
 // those the sending worker has in hand.
 func (tx *Tx) erasableReports() ([]erasableReport, error) {
-	rows, err := tx.QueryContext(tx.ctx, `SELECT r.id, r.case_id, r.status FROM reports r
-		WHERE r.erased = 0 AND r.status NOT IN (?, ?)
+	rows, err := tx.QueryContext(tx.ctx, `SELECT r.id, r.case_id, c.content_id, r.status FROM reports r
+		JOIN cases c ON c.id = r.case_id WHERE r.erased = 0 AND r.status NOT IN (?, ?)
 		AND EXISTS (SELECT 1 FROM evidence e WHERE e.case_id = r.case_id AND e.status = 'deleted')
 		AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.case_id = r.case_id AND e.status = 'kept')
 		ORDER BY r.id`, vigil.ReportQueued, vigil.ReportSending)
@@ -63,7 +73,7 @@ func (tx *Tx) erasableReports() ([]erasableReport, error) {
 	}
 	due, err := scanAll(rows, func(row rowScanner) (erasableReport, error) {
 		var r erasableReport
-		err := row.Scan(&r.id, &r.caseID, &r.status)
+		err := row.Scan(&r.id, &r.caseID, &r.contentID, &r.status)
 		return r, err
 	})
 	if err != nil {
@@ -72,8 +82,9 @@ func (tx *Tx) erasableReports() ([]erasableReport, error) {
 	return due, nil
 }
 
-// eraseReport drops r's record and the text of the EU Centre's messages about it (a request
-// for information may quote the user), and audits it as report.erase.
+// eraseReport drops r's record, the text of the EU Centre's messages about it (a request for
+// information may quote the user) and the personal metadata of its item, and audits it as
+// report.erase.
 func (tx *Tx) eraseReport(r erasableReport, now time.Time) error {
 	status, lastError := r.status, ""
 	if status == vigil.ReportDraft || status == vigil.ReportAwaitingSecond {
@@ -88,7 +99,44 @@ func (tx *Tx) eraseReport(r erasableReport, now time.Time) error {
 	if _, err := tx.ExecContext(tx.ctx, `UPDATE report_feedback SET text = '' WHERE report_id = ?`, r.id); err != nil {
 		return fmt.Errorf("erase report %s: %w", r.id, err)
 	}
+	if err := tx.erasePersonalMetadata(r.contentID); err != nil {
+		return fmt.Errorf("erase report %s: %w", r.id, err)
+	}
 	return tx.Audit("report.erase", "report", r.id, caseAuditDetail(map[string]any{
 		"case_id": r.caseID, "from": r.status, "status": status,
 		"reason": "the case's evidence was deleted at its retention deadline (PR-04, PR-06, IR-12)"}))
+}
+
+// erasePersonalMetadata removes the personal keys of content item id's metadata, keeping the
+// user's language for a notice still to come.
+func (tx *Tx) erasePersonalMetadata(id string) error {
+	var raw string
+	err := tx.QueryRowContext(tx.ctx, `SELECT metadata FROM content WHERE id = ?`, id).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // a case opened without its content row
+	}
+	if err != nil {
+		return fmt.Errorf("metadata of %s: %w", id, err)
+	}
+	meta := map[string]string{}
+	if err := json.Unmarshal([]byte(raw), &meta); err != nil {
+		return fmt.Errorf("metadata of %s: %w", id, err)
+	}
+	n := len(meta)
+	for _, k := range personalMeta {
+		if k != MetaUploaderLanguage {
+			delete(meta, k)
+		}
+	}
+	if len(meta) == n {
+		return nil
+	}
+	out, err := json.Marshal(meta)
+	if err != nil {
+		return fmt.Errorf("metadata of %s: %w", id, err)
+	}
+	if _, err := tx.ExecContext(tx.ctx, `UPDATE content SET metadata = ? WHERE id = ?`, string(out), id); err != nil {
+		return fmt.Errorf("metadata of %s: %w", id, err)
+	}
+	return nil
 }

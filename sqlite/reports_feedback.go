@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"unicode/utf8"
 
@@ -39,11 +40,17 @@ func checkFeedback(f vigil.ReportFeedback) error {
 	return nil
 }
 
+// maxFeedbackKey bounds the Idempotency-Key of an EU Centre message.
+const maxFeedbackKey = 255
+
 // Feedback records a message of the EU Centre about a report it took, and acts on it in the
 // same transaction: "manifestly unfounded" makes the user's report notice due now (RP-15);
 // "do not inform" and "do not remove" place the holds that delay the notice (RP-15) and stop
 // removal (RP-18), which refuse periods beyond 18 months; "request info" is recorded against
-// the report for legal to answer (RP-17).
+// the report for legal to answer (RP-17). A message with the IdempotencyKey of one the same
+// sender gave before returns that one, marked Repeat, and does nothing again: the EU Centre
+// retries, and a retry must not place a second hold. The same key with another message is a
+// conflict.
 func (s *ReportStore) Feedback(ctx context.Context, f vigil.ReportFeedback) (vigil.ReportFeedback, error) {
 	if err := reportActor(ctx); err != nil {
 		return vigil.ReportFeedback{}, err
@@ -51,34 +58,83 @@ func (s *ReportStore) Feedback(ctx context.Context, f vigil.ReportFeedback) (vig
 	if err := checkFeedback(f); err != nil {
 		return vigil.ReportFeedback{}, err
 	}
+	if len(f.IdempotencyKey) > maxFeedbackKey || !utf8.ValidString(f.IdempotencyKey) {
+		return vigil.ReportFeedback{}, vigil.FieldErrorf(vigil.EINVALID, "Idempotency-Key", "must be valid UTF-8 of at most %d bytes", maxFeedbackKey)
+	}
 	err := s.db.Update(ctx, func(tx *Tx) error {
-		rep, err := reportByID(ctx, tx, f.ReportID, nil)
-		if err != nil {
-			return err
+		if f.IdempotencyKey != "" {
+			prev, found, err := tx.feedbackByIdempotencyKey(f)
+			if err != nil || found {
+				f = prev
+				return err
+			}
 		}
-		if d, ok := rep.Delivery(vigil.DestEUCentre); !ok || d.Status != vigil.DestSent {
-			return vigil.Errorf(vigil.ECONFLICT, "report %s has not reached the EU Centre: there is nothing to answer", rep.ID)
-		}
-		c, err := caseByID(ctx, tx, rep.CaseID)
-		if err != nil {
-			return err
-		}
-		if err := tx.actOnFeedback(f, c); err != nil {
-			return err
-		}
-		f.ID, f.Received = vigil.NewID(vigil.PrefixReportFeedback, tx.now), tx.now
-		_, err = tx.ExecContext(ctx, `INSERT INTO report_feedback (id, report_id, kind, until, reference, text, received)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, f.ID, f.ReportID, f.Kind, ms(f.Until), f.Reference, f.Text, ms(f.Received))
-		if err != nil {
-			return fmt.Errorf("report %s feedback: %w", f.ReportID, err)
-		}
-		return tx.Audit("report.feedback", "report", f.ReportID, caseAuditDetail(map[string]any{
-			"feedback_id": f.ID, "kind": f.Kind, "reference": f.Reference, "until": ms(f.Until)}))
+		return tx.recordFeedback(&f)
 	})
 	if err != nil {
 		return vigil.ReportFeedback{}, err
 	}
 	return f, nil
+}
+
+// feedbackByIdempotencyKey returns the message the acting sender gave earlier with f's key,
+// marked Repeat. The same key with another message is refused: a retry never changes what
+// the EU Centre said.
+func (tx *Tx) feedbackByIdempotencyKey(f vigil.ReportFeedback) (vigil.ReportFeedback, bool, error) {
+	prev, err := scanFeedback(tx.QueryRowContext(tx.ctx, `SELECT `+feedbackColumns+` FROM report_feedback
+		WHERE sender_id = ? AND idempotency_key = ?`, vigil.ActorFrom(tx.ctx).ID, f.IdempotencyKey))
+	if errors.Is(err, sql.ErrNoRows) {
+		return vigil.ReportFeedback{}, false, nil
+	}
+	if err != nil {
+		return vigil.ReportFeedback{}, false, fmt.Errorf("report %s feedback: %w", f.ReportID, err)
+	}
+	if prev.ReportID != f.ReportID || prev.Kind != f.Kind || ms(prev.Until) != ms(f.Until) ||
+		prev.Reference != f.Reference || prev.Text != f.Text {
+		return vigil.ReportFeedback{}, false, vigil.Errorf(vigil.ECONFLICT,
+			"Idempotency-Key %q was used for message %s about report %s with another message", f.IdempotencyKey, prev.ID, prev.ReportID)
+	}
+	prev.IdempotencyKey, prev.Repeat = f.IdempotencyKey, true
+	return prev, true, nil
+}
+
+// recordFeedback acts on message f and stores it, setting its id and time.
+func (tx *Tx) recordFeedback(f *vigil.ReportFeedback) error {
+	rep, err := reportByID(tx.ctx, tx, f.ReportID, nil)
+	if err != nil {
+		return err
+	}
+	if d, ok := rep.Delivery(vigil.DestEUCentre); !ok || d.Status != vigil.DestSent {
+		return vigil.Errorf(vigil.ECONFLICT, "report %s has not reached the EU Centre: there is nothing to answer", rep.ID)
+	}
+	c, err := caseByID(tx.ctx, tx, rep.CaseID)
+	if err != nil {
+		return err
+	}
+	if err := tx.actOnFeedback(*f, c); err != nil {
+		return err
+	}
+	f.ID, f.Received = vigil.NewID(vigil.PrefixReportFeedback, tx.now), tx.now
+	_, err = tx.ExecContext(tx.ctx, `INSERT INTO report_feedback (`+feedbackColumns+`, sender_id, idempotency_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.ID, f.ReportID, f.Kind, ms(f.Until), f.Reference, f.Text, ms(f.Received),
+		vigil.ActorFrom(tx.ctx).ID, f.IdempotencyKey)
+	if err != nil {
+		return fmt.Errorf("report %s feedback: %w", f.ReportID, err)
+	}
+	return tx.Audit("report.feedback", "report", f.ReportID, caseAuditDetail(map[string]any{
+		"feedback_id": f.ID, "kind": f.Kind, "reference": f.Reference, "until": ms(f.Until)}))
+}
+
+// feedbackColumns are the columns scanFeedback reads.
+const feedbackColumns = `id, report_id, kind, until, reference, text, received`
+
+// scanFeedback reads a feedbackColumns row.
+func scanFeedback(r rowScanner) (vigil.ReportFeedback, error) {
+	var f vigil.ReportFeedback
+	var until, received int64
+	err := r.Scan(&f.ID, &f.ReportID, &f.Kind, &until, &f.Reference, &f.Text, &received)
+	f.Until, f.Received = fromMS(until), fromMS(received)
+	return f, err
 }
 
 // actOnFeedback releases notices or places the hold message f asks for on case c's item.
@@ -105,12 +161,9 @@ func (s *ReportStore) FeedbackOf(ctx context.Context, reportID string) ([]vigil.
 		return nil, err
 	}
 	var out []vigil.ReportFeedback
-	err := queryEach(ctx, s.db.read, `SELECT id, report_id, kind, until, reference, text, received
-		FROM report_feedback WHERE report_id = ? ORDER BY received, id`, reportID, func(r *sql.Rows) error {
-		var f vigil.ReportFeedback
-		var until, received int64
-		err := r.Scan(&f.ID, &f.ReportID, &f.Kind, &until, &f.Reference, &f.Text, &received)
-		f.Until, f.Received = fromMS(until), fromMS(received)
+	err := queryEach(ctx, s.db.read, `SELECT `+feedbackColumns+` FROM report_feedback WHERE report_id = ?
+		ORDER BY received, id`, reportID, func(r *sql.Rows) error {
+		f, err := scanFeedback(r)
 		out = append(out, f)
 		return err
 	})

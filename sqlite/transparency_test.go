@@ -125,9 +125,13 @@ func (r *yearRig) matched(service string, ms ...vigil.Match) vigil.Case {
 		}
 		r.seq++
 		uploader := fmt.Sprintf("uploader-ref-%03d", r.seq)
-		r.personal = append(r.personal, uploader)
+		// A match keeps what the platform said of its uploader, for the report; the other
+		// items forget it at their verdict (PR-06).
+		meta := map[string]string{MetaUploaderIP: fmt.Sprintf("198.51.100.%d", r.seq),
+			MetaUploaderEmail: fmt.Sprintf("person%03d@mail.example", r.seq), MetaUsername: fmt.Sprintf("nickname%03d", r.seq)}
+		r.personal = append(r.personal, uploader, meta[MetaUploaderIP], meta[MetaUploaderEmail], meta[MetaUsername])
 		item := vigil.Content{ID: c.ContentID, Service: service, ExternalID: fmt.Sprintf("ext-%d", r.seq), Uploader: uploader,
-			Type: vigil.ContentPhoto, Received: tx.now, URL: "https://photos.example/p/" + c.ContentID,
+			Metadata: meta, Type: vigil.ContentPhoto, Received: tx.now, URL: "https://photos.example/p/" + c.ContentID,
 			Verdict: vigil.Verdict{Status: vigil.VerdictMatch, Matches: ms, CaseID: c.ID, Decided: tx.now}}
 		_, _, _, err := r.content.InsertContent(tx, item, "", nil)
 		return err

@@ -119,7 +119,7 @@ func runAdminKeyCreate(e *env, args []string) int {
 		"stored hashed. Programs send it as \"Authorization: Bearer KEY\". Works while the\nserver runs.")
 	dbf := addDatabaseFlags(fs)
 	name := fs.String("name", "", "what the key is for, shown in the audit log (`NAME`, required)")
-	scopes := fs.String("scopes", "", "comma-separated `LIST` of: submit, match, banks:read, banks:write, cases, admin")
+	scopes := fs.String("scopes", "", "comma-separated `LIST` of: "+scopeNames())
 	rate := fs.Float64("match-rate", 0, "match lookups per second the key may make (`N`; 0: the server default)")
 	if err := parseFlags(fs, args, e.lookupEnv); err != nil {
 		return usageStatus(err)
@@ -150,4 +150,13 @@ func runAdminKeyCreate(e *env, args []string) int {
 	}
 	fmt.Fprintln(e.stdout, secret)
 	return exitOK
+}
+
+// scopeNames lists every API key scope, for the help text.
+func scopeNames() string {
+	names := make([]string, len(vigil.Scopes))
+	for i, s := range vigil.Scopes {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ", ")
 }

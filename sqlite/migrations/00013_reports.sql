@@ -20,7 +20,13 @@ CREATE TABLE reports (
 	next_try     INTEGER NOT NULL DEFAULT 0, -- when the sending worker next takes it
 	last_error   TEXT NOT NULL DEFAULT '',
 	created      INTEGER NOT NULL,
-	updated      INTEGER NOT NULL
+	updated      INTEGER NOT NULL,
+	-- The record holds the reported user's personal data and is kept no longer than the case's
+	-- evidence (PR-04, PR-06, IR-12): the evidence sweep erases it. erased is when (0 while the
+	-- record is kept); record and record_nonce are then empty, and the row keeps only what the
+	-- transparency report and the audit need (type, status, times, deliveries and their
+	-- references, approvals).
+	erased       INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE INDEX reports_due ON reports (status, next_try);
 
@@ -69,9 +75,15 @@ CREATE TABLE report_feedback (
 	until     INTEGER NOT NULL DEFAULT 0,
 	reference TEXT NOT NULL DEFAULT '',
 	text      TEXT NOT NULL DEFAULT '',
-	received  INTEGER NOT NULL
+	received  INTEGER NOT NULL,
+	-- The EU Centre retries its messages: the Idempotency-Key a sender gave a message makes a
+	-- retry return the first answer instead of placing a hold twice.
+	sender_id       TEXT NOT NULL DEFAULT '',
+	idempotency_key TEXT NOT NULL DEFAULT ''
 ) STRICT;
 CREATE INDEX report_feedback_report ON report_feedback (report_id, received);
+CREATE UNIQUE INDEX report_feedback_idempotency ON report_feedback (sender_id, idempotency_key)
+	WHERE idempotency_key != '';
 
 -- The reporting settings an admin sets: one row. settings is JSON (provider identity,
 -- destinations, EU Centre URL, NCMEC environment and user name); the NCMEC password is

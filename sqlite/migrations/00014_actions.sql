@@ -1,7 +1,8 @@
 -- +goose Up
 -- Actions: what the platform was asked to do with an item (remove, disable, restore, suspend),
 -- why (the trigger, for the transparency report's removals by trigger: TR-03) and whether it
--- did. content_id is '' when an authority's order names only a URL.
+-- did. content_id is '' when an authority's order names only a URL. A held takedown is
+-- withdrawn, never to be sent, when a complaint about the item is upheld.
 CREATE TABLE actions (
 	id         TEXT PRIMARY KEY,
 	kind       TEXT NOT NULL CHECK (kind IN ('remove', 'disable', 'restore', 'suspend')),
@@ -12,7 +13,7 @@ CREATE TABLE actions (
 	service    TEXT NOT NULL,
 	case_id    TEXT NOT NULL,
 	reference  TEXT NOT NULL,
-	status     TEXT NOT NULL CHECK (status IN ('requested', 'done', 'held', 'failed')),
+	status     TEXT NOT NULL CHECK (status IN ('requested', 'done', 'held', 'failed', 'withdrawn')),
 	hold_id    TEXT NOT NULL,
 	reason     TEXT NOT NULL,
 	requested  INTEGER NOT NULL,
