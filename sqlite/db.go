@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -43,6 +44,9 @@ type DB struct {
 	// so the delivery worker starts at once instead of at its next poll.
 	OnEnqueue func()
 	evidence  evidenceConfig // the evidence vault and retention policy (evidence.go)
+	// flushWAL is set when a sweep erased rows whose bytes must leave the write-ahead log too
+	// (evidence_sweep.go).
+	flushWAL atomic.Bool
 }
 
 // Option configures Open.

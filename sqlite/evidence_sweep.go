@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -44,13 +45,35 @@ func (db *DB) SweepEvidence(ctx context.Context, now time.Time) (int, error) {
 		}
 		// Each pass, not only one that deleted something: a report the sending worker still had
 		// in hand when its evidence went is erased once the worker settles it (reports_erase.go).
-		_, err = tx.eraseReports(now)
+		erased, err := tx.eraseReports(now)
+		if deleted+erased > 0 {
+			db.flushWAL.Store(true)
+		}
 		return err
 	})
 	if err != nil {
 		return 0, err
 	}
-	return deleted, db.removeUnkeptFiles(ctx)
+	return deleted, errors.Join(db.removeUnkeptFiles(ctx), db.truncateWAL(ctx))
+}
+
+// truncateWAL, after a sweep erased something, copies the write-ahead log into the database
+// and truncates it: until then the log's older frames still hold the erased rows (wrapped data
+// keys, report records), which secure_delete only zeroes in the database file itself (PR-05:
+// deletion proven). Readers holding an old snapshot make the checkpoint busy; it is then tried
+// again at the next sweep.
+func (db *DB) truncateWAL(ctx context.Context) error {
+	if !db.flushWAL.Load() {
+		return nil
+	}
+	var busy, frames, done int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &done); err != nil {
+		return fmt.Errorf("truncate the write-ahead log after erasing evidence: %w", err)
+	}
+	if busy == 0 {
+		db.flushWAL.Store(false)
+	}
+	return nil
 }
 
 // dueEvidence returns the kept records whose deadline is at or before now.
