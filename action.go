@@ -16,7 +16,11 @@ const (
 	ActionRemove  ActionKind = "remove"  // delete the item everywhere (RO-04: in all Member States)
 	ActionDisable ActionKind = "disable" // make the item unreachable but keep it
 	ActionRestore ActionKind = "restore" // undo a removal or disabling, e.g. after an upheld complaint
-	ActionSuspend ActionKind = "suspend" // suspend the uploader's account
+	ActionSuspend ActionKind = "suspend" // suspend the uploader's account (IR-09, RP-13 Q11)
+	// ActionReinstate lifts an uploader's suspension after an upheld account complaint (SG-06).
+	// It is its own kind, not a restore: a restore puts an item back and is counted with the
+	// items in the transparency report, a reinstatement gives an account back.
+	ActionReinstate ActionKind = "reinstate"
 )
 
 // ActionTrigger is why an action was taken; the transparency report breaks removals down by it
@@ -63,6 +67,10 @@ type Action struct {
 	Reason    string
 	Requested time.Time
 	Done      time.Time // when the platform confirmed it
+	// Uploader is the platform's reference to the account a suspend or reinstate acts on: the
+	// uploader of ContentID, read from the item (not stored with the action, so it is erased
+	// with the item's personal data).
+	Uploader string
 }
 
 // ActionFilter selects actions for listing, newest first.
@@ -84,4 +92,8 @@ type ActionService interface {
 	// disable or none.
 	OnConfirm(ctx context.Context, service string) (string, error)
 	SetOnConfirm(ctx context.Context, service, kind string) error
+	// SuspendUploader asks the platform to suspend the account that uploaded the item of
+	// confirmed case caseID, for reason (IR-09, RP-13 Q11); the user is told once the platform
+	// confirms it.
+	SuspendUploader(ctx context.Context, caseID, reason string) (Action, error)
 }

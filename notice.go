@@ -17,6 +17,7 @@ const (
 	NoticeReport    NoticeKind = "report"    // the item was reported to the EU Centre (RP-14, RP-15)
 	NoticeComplaint NoticeKind = "complaint" // the outcome of the user's complaint (SG-06)
 	NoticeRestored  NoticeKind = "restored"  // the item was restored after an error (IR-05)
+	NoticeAccount   NoticeKind = "account"   // the user's account was suspended (IR-09, SG-08)
 )
 
 // NoticeStatus is where a notice stands.

@@ -11,7 +11,8 @@ import (
 const (
 	EventContentMatched = "content.matched"
 	EventCaseDecided    = "case.decided"
-	// EventActionRequested asks the platform to remove, disable or restore an item.
+	// EventActionRequested asks the platform to remove, disable or restore an item, or to suspend
+	// or reinstate its uploader's account (the event then carries the uploader reference).
 	EventActionRequested = "action.requested"
 	// EventNoticeDue hands the platform a notice to show its user.
 	EventNoticeDue = "notice.due"

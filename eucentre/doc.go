@@ -29,4 +29,13 @@
 // Client POSTs a signed document with an Idempotency-Key header and returns the EU Centre's
 // reference. It does not retry: retries belong to the caller's outbox, which can ask Retryable
 // whether an error is worth another attempt. Package eucentrefake is an endpoint for tests.
+//
+// # Supplements
+//
+// Information added to a report the EU Centre already took (the answer to its request for
+// missing information, RP-17; a CyberTipline report id learnt after the report went out, RP-09)
+// travels as a supplement: a small document (schema/supplement-v1.json, RenderSupplement,
+// ParseSupplement) naming the report by the Centre's reference, canonical and signed like a
+// report, POSTed by the same Client to SupplementURL: <reports URL>/<escaped reference>/supplements,
+// with the supplement id as idempotency key.
 package eucentre

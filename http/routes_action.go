@@ -48,6 +48,7 @@ type actionJSON struct {
 	Status    vigil.ActionStatus  `json:"status"`
 	HoldID    string              `json:"hold_id,omitempty"`
 	Reason    string              `json:"reason,omitempty"`
+	Uploader  string              `json:"uploader,omitempty"` // for suspend and reinstate, when known
 	Requested string              `json:"requested_at"`
 	Done      string              `json:"done_at,omitempty"`
 }
@@ -62,6 +63,11 @@ type finishRequest struct {
 	Reason string `json:"reason,omitempty"`
 }
 
+// suspendRequest is why a case's uploader is suspended; required.
+type suspendRequest struct {
+	Reason string `json:"reason"`
+}
+
 // onConfirmJSON is a service's automatic action on confirmed cases.
 type onConfirmJSON struct {
 	Service   string `json:"service"`
@@ -71,7 +77,7 @@ type onConfirmJSON struct {
 func toActionJSON(a vigil.Action) actionJSON {
 	return actionJSON{ID: a.ID, Kind: a.Kind, Trigger: a.Trigger, ContentID: a.ContentID, URL: a.URL,
 		Service: a.Service, CaseID: a.CaseID, Reference: a.Reference, Status: a.Status, HoldID: a.HoldID,
-		Reason: a.Reason, Requested: apiTime(a.Requested), Done: apiTime(a.Done)}
+		Reason: a.Reason, Uploader: a.Uploader, Requested: apiTime(a.Requested), Done: apiTime(a.Done)}
 }
 
 var exampleAction = actionJSON{ID: "act_01JDQ3Z6V8X8N5W2K4T7R9M3P6", Kind: vigil.ActionRemove,
@@ -84,7 +90,7 @@ func (s *Server) actionRoutes() {
 	done := exampleAction
 	done.Status, done.Done = vigil.ActionDone, "2026-11-27T12:06:00.000Z"
 	s.handleAfterMatch(Route{Method: "GET", Pattern: "/v1/actions", Access: API, Scope: vigil.ScopeSubmit, Tag: "actions",
-		Summary:  "List the actions asked of the platform (remove, disable, restore, suspend), newest first",
+		Summary:  "List the actions asked of the platform (remove, disable, restore, suspend, reinstate), newest first",
 		Response: actionsResponse{Items: []actionJSON{exampleAction}},
 		Query: []Param{{Name: "status", Description: "requested, done, held, failed or withdrawn"},
 			{Name: "content_id", Description: "actions on this item"}, cursorParam, limitParam},
@@ -104,6 +110,14 @@ func (s *Server) actionRoutes() {
 		Summary: "Set what a confirmed case of a service asks the platform to do: remove, disable or none",
 		Request: onConfirmJSON{OnConfirm: "disable"}, Response: onConfirmJSON{Service: "photos", OnConfirm: "disable"},
 		Handler: s.apiSetOnConfirm})
+	suspend := exampleAction
+	suspend.Kind, suspend.Reason, suspend.Uploader = vigil.ActionSuspend, "confirmed upload of known material", "user-4711"
+	s.handleAfterMatch(Route{Method: "POST", Pattern: "/v1/cases/{id}/suspend-uploader", Access: API,
+		Scope: vigil.ScopeCases, AltScope: vigil.ScopeReports, Tag: "actions",
+		Summary: "Ask the platform to suspend the uploader of a confirmed case (IR-09), a signed-in reviewer or " +
+			"legal user giving a reason; the user's account notice follows once the platform reports it done",
+		Request: suspendRequest{Reason: "confirmed upload of known material"}, Response: suspend,
+		Handler: s.apiSuspendUploader})
 	s.holdRoutes()
 	s.noticeRoutes()
 	s.complaintRoutes()
@@ -165,6 +179,20 @@ func (s *Server) apiFinishAction(st vigil.ActionStatus) http.HandlerFunc {
 		a, err := s.AfterMatch.Actions.Finish(r.Context(), r.PathValue("id"), st, req.Reason)
 		s.writeAction(w, r, a, err)
 	}
+}
+
+func (s *Server) apiSuspendUploader(w http.ResponseWriter, r *http.Request) {
+	var req suspendRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	a, err := s.AfterMatch.Actions.SuspendUploader(r.Context(), r.PathValue("id"), req.Reason)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, toActionJSON(a))
 }
 
 // decodeOptionalJSON decodes r's body into v when it has one.

@@ -95,7 +95,9 @@ func (s *Server) buildHandler() http.Handler {
 	s.routes = nil
 	for _, add := range []func(){
 		s.systemRoutes, s.bankRoutes, s.contentRoutes, s.caseRoutes,
-		s.userRoutes, s.webhookRoutes, s.auditRoutes, s.hmaRoutes, s.uiRoutes, s.orderRoutes, s.reportRoutes, s.actionRoutes, s.evidenceRoutes, s.transparencyRoutes, s.riskRoutes,
+		s.userRoutes, s.webhookRoutes, s.auditRoutes, s.hmaRoutes, s.uiRoutes,
+		s.orderRoutes, s.reportRoutes, s.reportSupplementRoutes, s.actionRoutes, s.evidenceRoutes,
+		s.transparencyRoutes, s.riskRoutes,
 	} {
 		add()
 	}

@@ -10,7 +10,8 @@ import (
 var testInfo = vigil.NoticeSettings{Provider: "Photos Ltd", ComplaintURL: "https://photos.example/complain",
 	Authority: "Coimisiún na Meán", AuthorityURL: "https://ca.example"}
 
-// TestRender checks SG-08, RP-14, RO-07 and IR-09 for every kind in every language: the notice
+// TestRender checks SG-08, RP-14, RO-07 and IR-09 (account block included) for every kind in
+// every language: the notice
 // names the item and its date, states the rights to complain to the provider and the
 // Coordinating Authority and to go to court, and says nothing that would help evade detection.
 func TestRender(t *testing.T) {
@@ -24,7 +25,7 @@ func TestRender(t *testing.T) {
 	}
 	detection := map[string]string{"en": "EU Centre", "de": "EU-Zentrum", "fr": "Centre de l'UE"}
 	for _, lang := range Languages {
-		for _, kind := range []vigil.NoticeKind{vigil.NoticeRemoval, vigil.NoticeReport, vigil.NoticeComplaint, vigil.NoticeRestored} {
+		for _, kind := range []vigil.NoticeKind{vigil.NoticeRemoval, vigil.NoticeReport, vigil.NoticeComplaint, vigil.NoticeRestored, vigil.NoticeAccount} {
 			t.Run(lang+"/"+string(kind), func(t *testing.T) {
 				p := Pending{Notice: vigil.Notice{ID: "ntc_1", Kind: kind, ContentID: "cnt_1", Service: "photos",
 					Language: lang, Basis: t0}, ExternalID: "IMG-4711", Outcome: "upheld"}
@@ -33,7 +34,7 @@ func TestRender(t *testing.T) {
 					t.Fatal(err)
 				}
 				want := append([]string{"IMG-4711", "photos", testInfo.ComplaintURL, testInfo.AuthorityURL}, mustSay[lang]...)
-				if kind == vigil.NoticeRemoval || kind == vigil.NoticeReport {
+				if kind == vigil.NoticeRemoval || kind == vigil.NoticeReport || kind == vigil.NoticeAccount {
 					want = append(want, detection[lang], "2026-03-01")
 				}
 				for _, w := range want {

@@ -22,8 +22,8 @@ type Timing struct {
 // manifestly unfounded (zero when it has not).
 //
 // A report notice is due three months after the report (RP-15, Art. 12(2)); a removal,
-// complaint or restored notice is due at once (RO-07: without undue delay). Report and removal
-// notices wait for the end of every do-not-inform hold that starts before the notice would be
+// complaint, restored or account notice is due at once (RO-07, IR-09: without undue delay).
+// Report, removal and account notices wait for the end of every do-not-inform hold that starts before the notice would be
 // due, or before now when it is overdue: until it is sent the user has not been told, so an
 // instruction in force stops it (RP-15, RO-08). Complaint and restored notices answer the
 // user's own request or undo an error and are never held. A manifestly unfounded report is
@@ -59,9 +59,11 @@ func Schedule(kind vigil.NoticeKind, basis time.Time, holds []vigil.Hold, releas
 	return t
 }
 
-// holdable reports whether a do-not-inform hold can delay a notice of kind.
+// holdable reports whether a do-not-inform hold can delay a notice of kind. An account notice
+// is held like a removal notice: telling the user their account was suspended over the item
+// would disclose what the hold keeps from them (RP-15, RO-08).
 func holdable(kind vigil.NoticeKind) bool {
-	return kind == vigil.NoticeReport || kind == vigil.NoticeRemoval
+	return kind == vigil.NoticeReport || kind == vigil.NoticeRemoval || kind == vigil.NoticeAccount
 }
 
 // delays reports whether hold h pushes a notice due at due, and still unsent at now, further

@@ -55,6 +55,11 @@ func TestSchedule(t *testing.T) {
 		{"removal: non-disclosure extended", vigil.NoticeRemoval,
 			[]vigil.Hold{{ID: "h1", Kind: vigil.HoldDoNotInform, Start: t0, Until: t0.Add(84 * day), Extended: true}},
 			time.Time{}, held(t0.Add(84*day), "h1")},
+		{"account: at once (IR-09)", vigil.NoticeAccount, nil, time.Time{}, scheduled(t0)},
+		{"account: do-not-inform hold on the item", vigil.NoticeAccount,
+			[]vigil.Hold{dni("h1", t0, t0.Add(42*day))}, time.Time{}, held(t0.Add(42*day), "h1")},
+		{"account: a do-not-remove hold does not delay it", vigil.NoticeAccount,
+			[]vigil.Hold{{ID: "h1", Kind: vigil.HoldDoNotRemove, Start: t0, Until: t0.Add(400 * day)}}, time.Time{}, scheduled(t0)},
 		{"complaint: never held", vigil.NoticeComplaint, []vigil.Hold{dni("h1", t0, t0.Add(42*day))}, time.Time{}, scheduled(t0)},
 		{"restored: never held", vigil.NoticeRestored, []vigil.Hold{dni("h1", t0, t0.Add(42*day))}, time.Time{}, scheduled(t0)},
 	}

@@ -150,6 +150,7 @@ func Connector(key ed25519.PrivateKey, hc *http.Client) func(context.Context, vi
 		}
 		if s.EUCentre {
 			d.EUCentre = EUCentreSender{Key: key, Transport: eucentre.Client{URL: s.EUCentreURL, HTTP: hc}}
+			d.Supplements = EUSupplementSender{Key: key, URL: s.EUCentreURL, HTTP: hc}
 		}
 		return d, nil
 	}

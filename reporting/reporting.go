@@ -82,8 +82,9 @@ type EUCentre interface {
 
 // Destinations are the destinations built from the current settings; nil for a disabled one.
 type Destinations struct {
-	NCMEC    NCMEC
-	EUCentre EUCentre
+	NCMEC       NCMEC
+	EUCentre    EUCentre
+	Supplements SupplementSender // the EU Centre's supplements; nil when it is disabled
 }
 
 // permanent marks an error that a retry will not cure.

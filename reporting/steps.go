@@ -119,9 +119,9 @@ func (f *flow) euCentre(ctx context.Context, ncmecRef string) error {
 // withNCMEC returns reports with the CyberTipline report ref, unless it is already there.
 func withNCMEC(reports []vigil.ThirdCountryReport, ref string) []vigil.ThirdCountryReport {
 	for _, r := range reports {
-		if r.Entity == ncmecEntity && r.Reference == ref {
+		if r.Entity == vigil.NCMECEntity && r.Reference == ref {
 			return reports
 		}
 	}
-	return append(slices.Clone(reports), vigil.ThirdCountryReport{Entity: ncmecEntity, Reference: ref})
+	return append(slices.Clone(reports), vigil.ThirdCountryReport{Entity: vigil.NCMECEntity, Reference: ref})
 }

@@ -29,9 +29,6 @@ const (
 	batchSize           = 20
 )
 
-// ncmecEntity names NCMEC in the EU Centre record's third-country reports (RP-09).
-const ncmecEntity = "NCMEC (National Center for Missing & Exploited Children, US)"
-
 // Worker sends due reports. Tick does one pass at Clock.Now(); Run ticks until its context ends.
 // Only one worker may run per database ("vigil serve" holds a lock on its data directory).
 type Worker struct {
@@ -41,6 +38,9 @@ type Worker struct {
 	// Connect builds the destinations the current settings enable; called once per pass, so a
 	// settings change takes effect at the next one.
 	Connect func(ctx context.Context, s vigil.ReportSettings) (Destinations, error)
+	// Supplements is the queue of supplements to reports the EU Centre took (RP-09, RP-17),
+	// drained by the same passes; nil for none.
+	Supplements SupplementStore
 
 	MaxFlowAge time.Duration // default DefaultMaxFlowAge
 	// EUCentreWait is how long the EU Centre report waits for NCMEC; default DefaultEUCentreWait.
@@ -90,7 +90,11 @@ func (w *Worker) Run(ctx context.Context) {
 // recorded; a failure is recorded as a retry, or as final. It returns the failures to record.
 func (w *Worker) Tick(ctx context.Context) error {
 	reps, err := w.Store.DueReports(ctx, batchSize)
-	if err != nil || len(reps) == 0 {
+	if err != nil {
+		return err
+	}
+	sups, err := w.dueSupplements(ctx)
+	if err != nil || len(reps)+len(sups) == 0 {
 		return err
 	}
 	settings, err := w.Store.SendingSettings(ctx)
@@ -108,6 +112,7 @@ func (w *Worker) Tick(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("report %s: %w", rep.ID, err))
 		}
 	}
+	errs = append(errs, w.sendSupplements(ctx, sups, dests.Supplements)...)
 	return errors.Join(errs...)
 }
 

@@ -28,9 +28,13 @@ func scanAction(row rowScanner) (vigil.Action, error) {
 // checkAction refuses an action of unknown kind or trigger, or one that names no item.
 func checkAction(a vigil.Action) error {
 	switch a.Kind {
-	case vigil.ActionRemove, vigil.ActionDisable, vigil.ActionRestore, vigil.ActionSuspend:
+	case vigil.ActionRemove, vigil.ActionDisable, vigil.ActionRestore:
+	case vigil.ActionSuspend, vigil.ActionReinstate:
+		if a.ContentID == "" {
+			return vigil.FieldErrorf(vigil.EINVALID, "content_id", "a %s action names the content item whose uploader it is about", a.Kind)
+		}
 	default:
-		return vigil.FieldErrorf(vigil.EINVALID, "kind", "unknown action kind %q: want remove, disable, restore or suspend", a.Kind)
+		return vigil.FieldErrorf(vigil.EINVALID, "kind", "unknown action kind %q: want remove, disable, restore, suspend or reinstate", a.Kind)
 	}
 	switch a.Trigger {
 	case vigil.TriggerOwnInitiative, vigil.TriggerRemovalOrder, vigil.TriggerAuthority,
@@ -53,6 +57,7 @@ type actionEvent struct {
 	ContentID  string `json:"content_id,omitempty"`
 	ExternalID string `json:"external_id,omitempty"`
 	URL        string `json:"url,omitempty"`
+	Uploader   string `json:"uploader,omitempty"` // the account a suspend or reinstate acts on
 	Service    string `json:"service,omitempty"`
 	CaseID     string `json:"case_id,omitempty"`
 	Reference  string `json:"reference,omitempty"`
@@ -68,6 +73,7 @@ func (tx *Tx) RequestAction(a vigil.Action) (vigil.Action, error) {
 	if err := checkAction(a); err != nil {
 		return vigil.Action{}, err
 	}
+	a.Uploader = ""
 	var externalID string
 	if a.ContentID != "" {
 		c, err := tx.contentItem(a.ContentID)
@@ -75,6 +81,9 @@ func (tx *Tx) RequestAction(a vigil.Action) (vigil.Action, error) {
 			return vigil.Action{}, err
 		}
 		externalID = c.ExternalID
+		if accountAction(a.Kind) {
+			a.Uploader = c.Uploader
+		}
 		a.Service, a.URL, a.CaseID = cmp.Or(a.Service, c.Service), cmp.Or(a.URL, c.URL), cmp.Or(a.CaseID, c.Verdict.CaseID)
 	}
 	a.ID, a.Status, a.HoldID, a.Requested, a.Done = vigil.NewID(vigil.PrefixAction, tx.now), vigil.ActionRequested, "", tx.now, time.Time{}
@@ -97,11 +106,20 @@ func (tx *Tx) RequestAction(a vigil.Action) (vigil.Action, error) {
 	return a, tx.auditAction("action.request", a)
 }
 
-// sendAction enqueues the action.requested event of a.
+// accountAction reports whether an action of kind acts on the uploader's account, not the item.
+func accountAction(kind vigil.ActionKind) bool {
+	return kind == vigil.ActionSuspend || kind == vigil.ActionReinstate
+}
+
+// sendAction enqueues the action.requested event of a; a suspend or reinstate carries the
+// uploader reference the platform needs to find the account.
 func (tx *Tx) sendAction(a vigil.Action, externalID string) error {
+	if accountAction(a.Kind) && a.Uploader == "" {
+		return vigil.Errorf(vigil.ECONFLICT, "action %s: content %s has no uploader reference, so there is no account to %s", a.ID, a.ContentID, a.Kind)
+	}
 	return tx.Enqueue(vigil.EventActionRequested, actionEvent{
 		ID: a.ID, Kind: string(a.Kind), Trigger: string(a.Trigger), ContentID: a.ContentID,
-		ExternalID: externalID, URL: a.URL, Service: a.Service, CaseID: a.CaseID,
+		ExternalID: externalID, URL: a.URL, Uploader: a.Uploader, Service: a.Service, CaseID: a.CaseID,
 		Reference: a.Reference, Reason: a.Reason, Requested: webhookTime(a.Requested),
 	})
 }
@@ -204,7 +222,8 @@ func (tx *Tx) FinishAction(id string, status vigil.ActionStatus, reason string) 
 }
 
 // noticeOfAction schedules the uploader's notice of done action a: a removal notice for a
-// takedown (RO-07, IR-09), a restored notice for a restore (IR-05). A removal order's notice is
+// takedown (RO-07, IR-09), a restored notice for a restore (IR-05), an account notice for a
+// suspension (IR-09). A removal order's notice is
 // the order's to schedule, with its non-disclosure hold (RO-08); a restore after an upheld
 // complaint is told in the complaint's notice.
 func (tx *Tx) noticeOfAction(a vigil.Action) error {
@@ -216,6 +235,8 @@ func (tx *Tx) noticeOfAction(a vigil.Action) error {
 		kind = vigil.NoticeRemoval
 	case a.Kind == vigil.ActionRestore && a.Trigger != vigil.TriggerComplaint:
 		kind = vigil.NoticeRestored
+	case a.Kind == vigil.ActionSuspend:
+		kind = vigil.NoticeAccount
 	default:
 		return nil
 	}

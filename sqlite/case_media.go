@@ -18,8 +18,9 @@ func (tx *Tx) caseMediaKey() ([]byte, error) {
 	return tx.Secret(caseMediaKeyName, 32)
 }
 
-// caseMediaAEAD returns AES-256-GCM under key.
-func caseMediaAEAD(key []byte) (cipher.AEAD, error) {
+// newGCM returns AES-256-GCM under key: the cipher of every secret the database keeps sealed
+// (case media, report records and supplements).
+func newGCM(key []byte) (cipher.AEAD, error) {
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, fmt.Errorf("media cipher: %w", err)
@@ -34,7 +35,7 @@ func (tx *Tx) storeCaseMedia(caseID string, media []byte) error {
 	if err != nil {
 		return err
 	}
-	aead, err := caseMediaAEAD(key)
+	aead, err := newGCM(key)
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func (tx *Tx) loadCaseMedia(caseID string) (media []byte, ok bool, err error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("read media of %s: %w", caseID, err)
 	}
-	aead, err := caseMediaAEAD(key)
+	aead, err := newGCM(key)
 	if err != nil {
 		return nil, false, err
 	}

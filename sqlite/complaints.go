@@ -272,9 +272,19 @@ func (s *Complaints) Decide(ctx context.Context, id string, outcome vigil.Compla
 
 // decideComplaint requests the restore of an upheld complaint, after withdrawing the held
 // takedowns the restore would otherwise be followed by, schedules the outcome notice and
-// stores the decision. An item a removal order took down cannot be restored this way.
+// stores the decision. An item a removal order took down cannot be restored this way. An
+// upheld account complaint instead reinstates the uploader's account and leaves the item as it
+// is: whether the item was rightly removed is a removal complaint's question (SG-06).
 func (tx *Tx) decideComplaint(c *vigil.Complaint) error {
-	if c.Outcome == vigil.ComplaintUpheld {
+	if c.Outcome == vigil.ComplaintUpheld && c.Kind == vigil.ComplaintAccount {
+		a, err := tx.RequestAction(vigil.Action{Kind: vigil.ActionReinstate, Trigger: vigil.TriggerComplaint,
+			ContentID: c.ContentID, Service: c.Service, CaseID: c.CaseID, Reference: c.ID,
+			Reason: "complaint upheld"})
+		if err != nil {
+			return err
+		}
+		c.ActionID = a.ID
+	} else if c.Outcome == vigil.ComplaintUpheld {
 		if err := tx.refuseOrderRestore(*c); err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"crypto/aes"
 	"crypto/cipher"
 	"database/sql"
 	"errors"
@@ -42,11 +41,7 @@ func (s *ContentStore) Prepare(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("job payload key: %w", err)
 	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return fmt.Errorf("job payload key: %w", err)
-	}
-	aead, err := cipher.NewGCM(block)
+	aead, err := newGCM(key)
 	if err != nil {
 		return fmt.Errorf("job payload key: %w", err)
 	}

@@ -38,7 +38,7 @@ var (
 
 // The values of the closed label lists.
 var (
-	metricActionKinds   = []vigil.ActionKind{vigil.ActionRemove, vigil.ActionDisable, vigil.ActionRestore, vigil.ActionSuspend}
+	metricActionKinds   = []vigil.ActionKind{vigil.ActionRemove, vigil.ActionDisable, vigil.ActionRestore, vigil.ActionSuspend, vigil.ActionReinstate}
 	metricActionStates  = []vigil.ActionStatus{vigil.ActionRequested, vigil.ActionHeld, vigil.ActionDone, vigil.ActionFailed, vigil.ActionWithdrawn}
 	metricNoticeStates  = []vigil.NoticeStatus{vigil.NoticeScheduled, vigil.NoticeHeld, vigil.NoticeSent, vigil.NoticeCancelled}
 	metricOpenComplaint = []vigil.ComplaintStatus{vigil.ComplaintOpen, vigil.ComplaintAssigned}

@@ -98,7 +98,7 @@ func TestAfterMatchMetrics(t *testing.T) {
 	}
 	got := gathered(t, reg)
 	// Every combination of the closed label lists is exported, zeros included.
-	if n, all := len(got), 4*5+4+1+2+1+7+4; n != all { // 4 kinds by 5 statuses of actions
+	if n, all := len(got), 5*5+4+1+2+1+7+4; n != all { // 5 kinds by 5 statuses of actions
 		t.Errorf("%d series, want %d", n, all)
 	}
 	nonzero := map[string]float64{}

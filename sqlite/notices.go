@@ -51,10 +51,10 @@ func scanPendingNotice(row rowScanner) (pendingNotice, error) {
 // checkNoticeKind refuses unknown notice kinds.
 func checkNoticeKind(kind vigil.NoticeKind) error {
 	switch kind {
-	case vigil.NoticeRemoval, vigil.NoticeReport, vigil.NoticeComplaint, vigil.NoticeRestored:
+	case vigil.NoticeRemoval, vigil.NoticeReport, vigil.NoticeComplaint, vigil.NoticeRestored, vigil.NoticeAccount:
 		return nil
 	}
-	return vigil.FieldErrorf(vigil.EINVALID, "kind", "unknown notice kind %q: want removal, report, complaint or restored", kind)
+	return vigil.FieldErrorf(vigil.EINVALID, "kind", "unknown notice kind %q: want removal, report, complaint, restored or account", kind)
 }
 
 // ScheduleNotice stores notice n for the uploader of its item, due as package notice computes

@@ -54,7 +54,7 @@ func sentBy(o vigil.Order, a vigil.Actor) bool {
 // Receive validates order o (as package orders does the document it came in) and records it as
 // delivered by the acting key or user at the transaction's time, in
 // one transaction with everything receipt sets off: the actions of a removal or delisting order
-// (slice A's RequestAction, which honours do-not-remove holds), the do_not_inform holds of its
+// (RequestAction, which honours do-not-remove holds), the do_not_inform holds of its
 // non-disclosure (RO-08), and the audit event naming the sender (RO-01).
 func (s *OrderStore) Receive(ctx context.Context, o vigil.Order) (vigil.Order, bool, error) {
 	if err := checkOrdersSender(ctx); err != nil {

@@ -193,7 +193,7 @@ func (tx *Tx) sealRecord(id string, rec vigil.ReportRecord) (nonce, sealed []byt
 	if err != nil {
 		return nil, nil, err
 	}
-	aead, err := caseMediaAEAD(key)
+	aead, err := newGCM(key)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -205,7 +205,7 @@ func (tx *Tx) sealRecord(id string, rec vigil.ReportRecord) (nonce, sealed []byt
 // openRecord decrypts the record of report id.
 func openRecord(key []byte, id string, nonce, sealed []byte) (vigil.ReportRecord, error) {
 	var rec vigil.ReportRecord
-	aead, err := caseMediaAEAD(key)
+	aead, err := newGCM(key)
 	if err != nil {
 		return rec, err
 	}

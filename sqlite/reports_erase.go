@@ -83,7 +83,7 @@ func (tx *Tx) erasableReports() ([]erasableReport, error) {
 }
 
 // eraseReport drops r's record, the text of the EU Centre's messages about it (a request for
-// information may quote the user) and the personal metadata of its item, and audits it as
+// information may quote the user) and of the provider's supplements, and the personal metadata of its item, and audits it as
 // report.erase.
 func (tx *Tx) eraseReport(r erasableReport, now time.Time) error {
 	status, lastError := r.status, ""
@@ -97,6 +97,10 @@ func (tx *Tx) eraseReport(r erasableReport, now time.Time) error {
 		return fmt.Errorf("erase report %s: %w", r.id, err)
 	}
 	if _, err := tx.ExecContext(tx.ctx, `UPDATE report_feedback SET text = '' WHERE report_id = ?`, r.id); err != nil {
+		return fmt.Errorf("erase report %s: %w", r.id, err)
+	}
+	if _, err := tx.ExecContext(tx.ctx, `UPDATE report_supplements SET text_nonce = X'', text = X''
+		WHERE report_id = ?`, r.id); err != nil {
 		return fmt.Errorf("erase report %s: %w", r.id, err)
 	}
 	if err := tx.erasePersonalMetadata(r.contentID); err != nil {

@@ -185,6 +185,9 @@ func (s *ReportStore) NCMECFinished(ctx context.Context, id string) error {
 		if err := tx.setDestination(id, vigil.DestNCMEC, vigil.DestFinished, "", ""); err != nil {
 			return err
 		}
+		if err := tx.lateNCMECSupplement(id); err != nil { // RP-09: the EU Centre report went without it
+			return err
+		}
 		var caseID string
 		if err := tx.QueryRowContext(ctx, `SELECT case_id FROM reports WHERE id = ?`, id).Scan(&caseID); err != nil {
 			return err

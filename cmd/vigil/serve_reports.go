@@ -37,7 +37,7 @@ func serveReports(workCtx context.Context, db *sqlite.DB, svc *service) {
 		svc.log.Error("the report metrics are not exported", "err", err)
 	}
 	svc.http.Reports = store
-	worker := &reporting.Worker{Store: store, Media: sqlite.NewEvidenceStore(db), Clock: vigil.SystemClock{},
+	worker := &reporting.Worker{Store: store, Supplements: store, Media: sqlite.NewEvidenceStore(db), Clock: vigil.SystemClock{},
 		Connect: reporting.Connector(key, &http.Client{Timeout: reportHTTPTimeout}), Log: svc.log,
 		Observe: func(d vigil.Destination, took time.Duration) {
 			delay.WithLabelValues(string(d)).Observe(took.Seconds())

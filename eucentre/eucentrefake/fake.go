@@ -3,7 +3,8 @@
 // detached signature against the provider's public key it was given, validates the document
 // against the schema (eucentre.Parse), and files each idempotency key once, answering a
 // repeated key with the first reference and never filing a second report. It records what it
-// filed so that a test can look at it.
+// filed so that a test can look at it. Supplements to a filed report are accepted at
+// Path/<reference>/supplements with the same checks, and recorded apart (Supplements).
 package eucentrefake
 
 import (
@@ -42,11 +43,14 @@ type Server struct {
 	mu      sync.Mutex
 	reports []Report
 	byKey   map[string]string // idempotency key -> reference
+
+	supplements []Supplement
+	bySupKey    map[string]string // supplement idempotency key -> supplement reference
 }
 
 // New returns a fake that accepts documents signed by pub's private key.
 func New(pub ed25519.PublicKey) *Server {
-	return &Server{pub: pub, maxBody: maxBody, byKey: make(map[string]string)}
+	return &Server{pub: pub, maxBody: maxBody, byKey: make(map[string]string), bySupKey: make(map[string]string)}
 }
 
 // Reports returns the reports filed so far, in the order they were filed.
@@ -61,6 +65,10 @@ func (s *Server) Reports() []Report {
 // {"error": {"code", "message", "field"}} form otherwise: 401 for a missing or wrong
 // signature, 400 for a missing key or an invalid document, 413 for a body over 64 MiB.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if ref, ok := supplementTarget(r); ok {
+		s.serveSupplement(w, r, ref)
+		return
+	}
 	switch {
 	case r.URL.Path != Path:
 		writeError(w, http.StatusNotFound, vigil.Errorf(vigil.ENOTFOUND, "no such endpoint; reports go to %s", Path))

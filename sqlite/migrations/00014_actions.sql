@@ -1,11 +1,12 @@
 -- +goose Up
--- Actions: what the platform was asked to do with an item (remove, disable, restore, suspend),
+-- Actions: what the platform was asked to do with an item or its uploader (remove, disable,
+-- restore; suspend and reinstate the uploader's account),
 -- why (the trigger, for the transparency report's removals by trigger: TR-03) and whether it
 -- did. content_id is '' when an authority's order names only a URL. A held takedown is
 -- withdrawn, never to be sent, when a complaint about the item is upheld.
 CREATE TABLE actions (
 	id         TEXT PRIMARY KEY,
-	kind       TEXT NOT NULL CHECK (kind IN ('remove', 'disable', 'restore', 'suspend')),
+	kind       TEXT NOT NULL CHECK (kind IN ('remove', 'disable', 'restore', 'suspend', 'reinstate')),
 	trigger    TEXT NOT NULL CHECK (trigger IN ('own_initiative', 'removal_order', 'authority',
 		'eu_centre', 'third_party', 'complaint')),
 	content_id TEXT NOT NULL,
@@ -53,7 +54,7 @@ CREATE INDEX holds_content ON holds (content_id, kind, until);
 -- do_not_inform hold covers the item, sent once handed to the platform's webhook.
 CREATE TABLE notices (
 	id         TEXT PRIMARY KEY,
-	kind       TEXT NOT NULL CHECK (kind IN ('removal', 'report', 'complaint', 'restored')),
+	kind       TEXT NOT NULL CHECK (kind IN ('removal', 'report', 'complaint', 'restored', 'account')),
 	content_id TEXT NOT NULL,
 	case_id    TEXT NOT NULL,
 	service    TEXT NOT NULL,

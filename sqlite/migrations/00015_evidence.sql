@@ -12,7 +12,7 @@ CREATE TABLE evidence (
 	purposes    TEXT NOT NULL CHECK (json_valid(purposes) AND json_array_length(purposes) > 0), -- JSON array, PR-01/PR-02
 	policy      TEXT NOT NULL,    -- the jurisdiction policy that set the deadline, e.g. "eu 12 months"
 	identified  INTEGER NOT NULL, -- when the material was identified (the confirmation): the 12 months run from here
-	deadline    INTEGER NOT NULL, -- delete at; legal holds (slice A) extend it
+	deadline    INTEGER NOT NULL, -- delete at; legal holds extend it
 	status      TEXT NOT NULL CHECK (status IN ('kept', 'deleted')),
 	size        INTEGER NOT NULL,
 	media_type  TEXT NOT NULL,
