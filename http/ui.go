@@ -168,11 +168,12 @@ var doneMessages = map[string]string{
 	"retried":   "Delivery queued for another attempt.",
 	"next":      "Decision recorded. This is the next case in the queue.",
 
-	"report_edited":    "Record saved. Approvals given before the change were withdrawn.",
-	"report_approved":  "Approval recorded.",
-	"report_retracted": "Retraction recorded.",
-	"report_resent":    "Sent again: queued, or back to draft for its approvals.",
-	"report_settings":  "Report settings saved.",
+	"report_edited":       "Record saved. Approvals given before the change were withdrawn.",
+	"report_approved":     "Approval recorded.",
+	"report_retracted":    "Retraction recorded.",
+	"report_resent":       "Sent again: queued, or back to draft for its approvals.",
+	"report_settings":     "Report settings saved.",
+	"report_supplemented": "Supplement queued for the EU Centre.",
 
 	"transparency_settings": "The provider's text in the transparency report saved.",
 }

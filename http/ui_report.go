@@ -23,6 +23,7 @@ func (s *Server) reportPageRoutes() {
 	page("POST", "/reports/{id}/record", vigil.ScopeReports, "Save a draft's record", s.uiEditReport)
 	page("POST", "/reports/{id}/approve", vigil.ScopeReports, "Approve a report", s.uiApproveReport)
 	page("POST", "/reports/{id}/retract", vigil.ScopeReports, "Withdraw a report", s.uiRetractReport)
+	page("POST", "/reports/{id}/supplements", vigil.ScopeReports, "Supplement a report the EU Centre took", s.uiAddSupplement)
 	page("GET", "/reports/settings", vigil.ScopeAdmin, "Reporting settings: provider identity and destinations", s.uiReportSettings)
 	page("POST", "/reports/settings", vigil.ScopeAdmin, "Save the reporting settings", s.uiSaveReportSettings)
 }
@@ -70,6 +71,7 @@ type reportPage struct {
 	Awareness   []vigil.Awareness
 	Annotations []annotationChoice // the CyberTipline report annotations, as checkboxes
 	Error       string             // a refused edit's reason, shown above the editor
+	Supplements reportSupplementsView
 }
 
 // annotationChoice is one CyberTipline report annotation of the editor and whether the record
@@ -111,6 +113,11 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status int
 		s.renderError(w, r, err)
 		return
 	}
+	sup, err := s.loadSupplementsView(r.Context(), rep, fb)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	text := editText
 	if text == "" {
 		raw, _ := json.MarshalIndent(rep.Record, "", "  ")
@@ -120,7 +127,8 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status int
 		Editable:    rep.Status == vigil.ReportDraft || rep.Status == vigil.ReportAwaitingSecond,
 		Retractable: !slices.Contains([]vigil.ReportStatus{vigil.ReportSent, vigil.ReportFailed, vigil.ReportRetracted}, rep.Status),
 		Resendable:  (rep.Status == vigil.ReportFailed || rep.Status == vigil.ReportRetracted) && rep.Erased.IsZero(),
-		Types:       reportTypes, Awareness: awarenessManners, Annotations: annotationChoices(rep.Record), Error: editErr}
+		Types:       reportTypes, Awareness: awarenessManners, Annotations: annotationChoices(rep.Record), Error: editErr,
+		Supplements: sup}
 	s.render(w, r, status, "report", page{Title: "Report " + rep.ID, Nav: "reports", Notice: doneMessage(r), Data: p})
 }
 
