@@ -78,23 +78,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, vigil.Errorf(vigil.EINVALID, "reports are POSTed"))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			writeError(w, http.StatusRequestEntityTooLarge, vigil.Errorf(vigil.ETOOLARGE, "the report is over %d bytes", s.maxBody))
-			return
-		}
-		writeError(w, http.StatusBadRequest, vigil.Errorf(vigil.EINVALID, "read the body: %v", err))
-		return
-	}
-	sig, err := s.verify(r.Header.Get(eucentre.SignatureHeader), body)
-	if err != nil {
-		writeError(w, http.StatusUnauthorized, vigil.Errorf(vigil.EUNAUTHORIZED, "%v", err))
-		return
-	}
-	key := r.Header.Get(eucentre.IdempotencyKeyHeader)
-	if key == "" {
-		writeError(w, http.StatusBadRequest, vigil.Errorf(vigil.EINVALID, "the %s header is required", eucentre.IdempotencyKeyHeader))
+	body, sig, key, ok := s.readSigned(w, r, "report", s.maxBody)
+	if !ok {
 		return
 	}
 	ref, created, err := s.file(key, body, sig)
@@ -107,6 +92,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusCreated
 	}
 	writeJSON(w, status, map[string]string{"reference": ref})
+}
+
+// readSigned reads a POSTed document (what names it in errors) of at most max bytes, checks its
+// signature and that it carries an idempotency key, and answers the error itself when one of
+// them is wrong: reports and supplements are received alike.
+func (s *Server) readSigned(w http.ResponseWriter, r *http.Request, what string, max int64) (body []byte, sig eucentre.Signature, key string, ok bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+			writeError(w, http.StatusRequestEntityTooLarge, vigil.Errorf(vigil.ETOOLARGE, "the %s is over %d bytes", what, max))
+			return nil, sig, "", false
+		}
+		writeError(w, http.StatusBadRequest, vigil.Errorf(vigil.EINVALID, "read the body: %v", err))
+		return nil, sig, "", false
+	}
+	if sig, err = s.verify(r.Header.Get(eucentre.SignatureHeader), body); err != nil {
+		writeError(w, http.StatusUnauthorized, vigil.Errorf(vigil.EUNAUTHORIZED, "%v", err))
+		return nil, sig, "", false
+	}
+	if key = r.Header.Get(eucentre.IdempotencyKeyHeader); key == "" {
+		writeError(w, http.StatusBadRequest, vigil.Errorf(vigil.EINVALID, "the %s header is required", eucentre.IdempotencyKeyHeader))
+		return nil, sig, "", false
+	}
+	return body, sig, key, true
 }
 
 // verify checks the signature header against body and the configured key.

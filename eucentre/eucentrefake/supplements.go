@@ -1,9 +1,7 @@
 package eucentrefake
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -58,23 +56,8 @@ func (s *Server) serveSupplement(w http.ResponseWriter, r *http.Request, ref str
 		writeError(w, http.StatusMethodNotAllowed, vigil.Errorf(vigil.EINVALID, "supplements are POSTed"))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSupplement))
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			writeError(w, http.StatusRequestEntityTooLarge, vigil.Errorf(vigil.ETOOLARGE, "the supplement is over %d bytes", maxSupplement))
-			return
-		}
-		writeError(w, http.StatusBadRequest, vigil.Errorf(vigil.EINVALID, "read the body: %v", err))
-		return
-	}
-	sig, err := s.verify(r.Header.Get(eucentre.SignatureHeader), body)
-	if err != nil {
-		writeError(w, http.StatusUnauthorized, vigil.Errorf(vigil.EUNAUTHORIZED, "%v", err))
-		return
-	}
-	key := r.Header.Get(eucentre.IdempotencyKeyHeader)
-	if key == "" {
-		writeError(w, http.StatusBadRequest, vigil.Errorf(vigil.EINVALID, "the %s header is required", eucentre.IdempotencyKeyHeader))
+	body, sig, key, ok := s.readSigned(w, r, "supplement", maxSupplement)
+	if !ok {
 		return
 	}
 	supRef, created, status, err := s.fileSupplement(ref, key, body, sig)
