@@ -18,7 +18,16 @@ var actionsT0 = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 // a webhook subscribed to action.requested and notice.due, whose id it returns.
 func openActions(t *testing.T) (*DB, *fakeclock.Clock, string) {
 	t.Helper()
-	clock := fakeclock.New(actionsT0)
+	db, clock := openWithPhotos(t, actionsT0)
+	w := mustWebhook(t, db, vigil.EventActionRequested, vigil.EventNoticeDue)
+	return db, clock, w.ID
+}
+
+// openWithPhotos opens a database in a temporary directory on a fake clock at start, with the
+// EU hosting service "photos" configured.
+func openWithPhotos(t *testing.T, start time.Time) (*DB, *fakeclock.Clock) {
+	t.Helper()
+	clock := fakeclock.New(start)
 	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "vigil.db"), clock)
 	if err != nil {
 		t.Fatal(err)
@@ -32,8 +41,7 @@ func openActions(t *testing.T) (*DB, *fakeclock.Clock, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := mustWebhook(t, db, vigil.EventActionRequested, vigil.EventNoticeDue)
-	return db, clock, w.ID
+	return db, clock
 }
 
 // addContent stores a matched content item id uploaded by uploader with metadata.

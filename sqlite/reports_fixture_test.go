@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -38,23 +37,10 @@ type reportsRig struct {
 // to both destinations.
 func openReports(t *testing.T) *reportsRig {
 	t.Helper()
-	clock := fakeclock.New(reportsT0)
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "vigil.db"), clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	err = db.Update(adminCtx, func(tx *Tx) error {
-		_, err := tx.ExecContext(tx.ctx, `INSERT INTO services (name, type, jurisdiction, enabled, created)
-			VALUES ('photos', 'hosting', 'EU', 1, 0)`)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, clock := openWithPhotos(t, reportsT0)
 	r := &reportsRig{db: db, clock: clock, store: NewReportStore(db)}
 	r.hook = mustWebhook(t, db, vigil.EventReportSent, vigil.EventNoticeDue).ID
-	_, err = r.store.SaveReportSettings(adminCtx, vigil.ReportSettings{
+	_, err := r.store.SaveReportSettings(adminCtx, vigil.ReportSettings{
 		Provider: vigil.ReportProvider{Name: "Example Photos BV", ContactPoint: "spoc@example.test",
 			ReporterEmail: "legal@example.test"},
 		LegalBasis: DefaultLegalBasis, EUCentre: true, NCMEC: true,
